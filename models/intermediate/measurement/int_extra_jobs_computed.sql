@@ -1,0 +1,51 @@
+{#- CONTRACT rules 7 and 8: totals over sectors and forms are sums of unrounded jobs, and extra
+    jobs are the jobs of a year minus the jobs of the baseline year (nulmeting) in the same
+    sector and form. -#}
+with
+
+jobs_allocated as (
+    select * from {{ ref('int_jobs_allocated') }}
+),
+
+jobs_with_totals as (
+    select
+        measurement_year,
+        coalesce(sector, 'total') as sector,
+        coalesce(employment_form, 'total') as employment_form,
+        sum(paid_hours) as paid_hours,
+        sum(jobs) as jobs
+    from jobs_allocated
+    group by grouping sets (
+        (measurement_year, sector, employment_form),
+        (measurement_year, sector),
+        (measurement_year, employment_form),
+        (measurement_year)
+    )
+),
+
+baseline as (
+    select
+        sector,
+        employment_form,
+        jobs as baseline_jobs
+    from jobs_with_totals
+    where measurement_year = {{ var('baseline_year') }}
+),
+
+final as (
+    select
+        jobs_with_totals.measurement_year,
+        jobs_with_totals.sector,
+        jobs_with_totals.employment_form,
+        jobs_with_totals.paid_hours,
+        jobs_with_totals.jobs,
+        baseline.baseline_jobs,
+        jobs_with_totals.jobs - baseline.baseline_jobs as extra_jobs
+    from jobs_with_totals
+    left join baseline
+        on
+            jobs_with_totals.sector = baseline.sector
+            and jobs_with_totals.employment_form = baseline.employment_form
+)
+
+select * from final
