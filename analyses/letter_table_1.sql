@@ -35,7 +35,7 @@ figures as (
         employment_form as row_key,
         sector,
         extra_jobs_rounded as figure,
-        exists (
+        exists(
             select 1
             from published_figures
             where
@@ -72,8 +72,9 @@ pivoted as (
         case
             when min(case when is_published then 1 else 0 end) = 1 then 'gepubliceerd'
             when max(case when is_published then 1 else 0 end) = 1
-                then cast(sum(case when is_published then 1 else 0 end) as varchar)
-                || ' van 3 gepubliceerd'
+                then
+                    cast(sum(case when is_published then 1 else 0 end) as varchar)
+                    || ' van 3 gepubliceerd'
             else 'gereconstrueerd'
         end as bron,
         case row_key
