@@ -58,7 +58,10 @@ def compiled_analyses(report_year: int | None) -> dict[str, str]:
     if report_year is not None:
         args += ["--vars", json.dumps({"report_year": report_year})]
     invoke_dbt(args, quiet=True)
-    compiled_dir = PROJECT_DIR / "target" / "compiled" / "banenafspraak" / "analyses"
+    target_dir = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    if not target_dir.is_absolute():
+        target_dir = PROJECT_DIR / target_dir
+    compiled_dir = target_dir / "compiled" / "banenafspraak" / "analyses"
     return {name: (compiled_dir / f"{name}.sql").read_text() for name in ANALYSES}
 
 

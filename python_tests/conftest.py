@@ -1,0 +1,131 @@
+"""Shared fixtures: dbt builds into temporary warehouses, never into the developer's own."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BIN_DIR = Path(sys.executable).parent
+# What a copy of the project needs to build; the rest (.venv, target, logs) stays behind.
+PROJECT_CONTENT = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "seeds",
+    "macros",
+    "tests",
+    "analyses",
+    "scripts",
+)
+
+
+def executable(name: str) -> str:
+    """A console script of the virtual environment that runs the tests."""
+    candidate = BIN_DIR / name
+    return str(candidate) if candidate.exists() else name
+
+
+@dataclass
+class DbtRun:
+    """One `dbt` invocation in a project folder, with its own warehouse and target folder."""
+
+    project_dir: Path
+    warehouse: Path
+    target_dir: Path
+    returncode: int
+    output: str
+
+    @property
+    def run_results(self) -> dict:
+        return json.loads((self.target_dir / "run_results.json").read_text())
+
+    def statuses(self) -> dict[str, str]:
+        """Status per node name (model, test, unit test, seed) of the last invocation."""
+        return {
+            result["unique_id"].split(".")[-1]
+            if result["unique_id"].startswith("unit_test.")
+            else result["unique_id"].split(".")[2]: result["status"]
+            for result in self.run_results["results"]
+        }
+
+    def failed_nodes(self) -> set[str]:
+        return {name for name, status in self.statuses().items() if status in ("fail", "error")}
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.warehouse), read_only=True)
+
+
+def run_dbt(project_dir: Path, work_dir: Path, *args: str) -> DbtRun:
+    """Run dbt in `project_dir`, writing the warehouse, target and logs under `work_dir`."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    warehouse = work_dir / "warehouse.duckdb"
+    target_dir = work_dir / "target"
+    env = {**os.environ, "BANENAFSPRAAK_DB": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    completed = subprocess.run(
+        [
+            executable("dbt"),
+            *args,
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(project_dir),
+            "--target-path",
+            str(target_dir),
+            "--log-path",
+            str(work_dir / "logs"),
+        ],
+        cwd=project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return DbtRun(project_dir, warehouse, target_dir, completed.returncode, completed.stdout + completed.stderr)
+
+
+def copy_project(destination: Path) -> Path:
+    """A throw-away copy of the project, for builds on altered input."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_CONTENT:
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> DbtRun:
+    """`dbt build` of the project as it is, on the embedded seeds, in a temporary warehouse."""
+    run = run_dbt(PROJECT_DIR, tmp_path_factory.mktemp("build"), "build")
+    assert run.returncode == 0, f"dbt build failed:\n{run.output[-4000:]}"
+    return run
+
+
+@pytest.fixture(scope="session")
+def published_figures() -> list[dict[str, str]]:
+    """The published figures as the repo holds them (the seed), not typed into tests."""
+    return read_csv(PROJECT_DIR / "seeds" / "published_figures.csv")

@@ -1,0 +1,160 @@
+"""End to end: a full `dbt build` on the embedded data, then the letter read back from the marts."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from conftest import PROJECT_DIR
+
+LETTER_YEAR = 2022
+CHECKED_STATUSES = {"published", "revised", "derived"}
+FORMS = ("formal", "loan", "total")
+SECTORS = ("market", "government", "total")
+
+
+def figures(published_figures, **where) -> dict[tuple[str, str], int]:
+    """Published figures matching `where`, keyed by (sector, employment_form)."""
+    return {
+        (row["sector"], row["employment_form"]): int(Decimal(row["value"]))
+        for row in published_figures
+        if row["status"] in CHECKED_STATUSES
+        and all(str(row[key]) == str(value) for key, value in where.items())
+    }
+
+
+def test_build_runs_every_model_test_and_unit_test(built):
+    statuses = built.statuses()
+    assert set(statuses.values()) <= {"success", "pass"}, statuses
+    kinds = {result["unique_id"].split(".")[0] for result in built.run_results["results"]}
+    assert {"seed", "model", "test", "unit_test"} <= kinds
+    assert statuses["assert_marts_reproduce_published_figures"] == "pass"
+
+
+def test_marts_live_in_schema_marts_with_the_contract_columns(built):
+    contract_columns = {
+        "fct_jobs": {"measurement_year", "sector", "employment_form", "paid_hours", "jobs"},
+        "mart_baseline_comparison": {
+            "measurement_year", "sector", "employment_form", "jobs", "baseline_jobs",
+            "extra_jobs", "extra_jobs_rounded", "target_extra_jobs", "target_shortfall",
+            "target_met",
+        },
+        "mart_year_on_year": {
+            "measurement_year", "sector", "employment_form", "extra_jobs",
+            "previous_extra_jobs", "delta", "delta_rounded",
+        },
+        "mart_formal_loan_breakdown": {
+            "measurement_year", "sector", "employment_form", "jobs", "share_of_sector_jobs",
+            "extra_jobs", "share_of_sector_extra_jobs", "split_key_share",
+        },
+    }
+    with built.connect() as connection:
+        for table, expected in contract_columns.items():
+            rows = connection.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ?",
+                [table],
+            ).fetchall()
+            assert expected <= {name for (name,) in rows}, table
+
+
+def test_table_1_of_the_letter_is_reproduced(built, published_figures):
+    expected = figures(published_figures, measurement_year=LETTER_YEAR, metric="extra_jobs")
+    assert len(expected) == 9, "the seed should hold all nine cells of table 1"
+    with built.connect() as connection:
+        rows = connection.execute(
+            "select sector, employment_form, extra_jobs_rounded from marts.mart_baseline_comparison "
+            "where measurement_year = ?",
+            [LETTER_YEAR],
+        ).fetchall()
+    assert {(sector, form): value for sector, form, value in rows} == expected
+
+
+def test_the_seven_year_on_year_figures_of_the_letter(built, published_figures):
+    expected = figures(published_figures, measurement_year=LETTER_YEAR, metric="yoy_delta")
+    assert len(expected) == 7
+    with built.connect() as connection:
+        rows = connection.execute(
+            "select sector, employment_form, delta_rounded from marts.mart_year_on_year "
+            "where measurement_year = ?",
+            [LETTER_YEAR],
+        ).fetchall()
+    reproduced = {(sector, form): value for sector, form, value in rows}
+    assert {key: reproduced[key] for key in expected} == expected
+
+
+def test_every_published_figure_is_reproduced(built, published_figures):
+    """All published, revised and derived figures, read from the marts here in Python."""
+    queries = {
+        "extra_jobs": "select extra_jobs_rounded from marts.mart_baseline_comparison",
+        "jobs": "select jobs_rounded from marts.mart_baseline_comparison",
+        "yoy_delta": "select delta_rounded from marts.mart_year_on_year",
+        "split_key_share": "select split_key_share from marts.mart_formal_loan_breakdown",
+    }
+    where = " where measurement_year = ? and sector = ? and employment_form = ?"
+    checked = [row for row in published_figures if row["status"] in CHECKED_STATUSES]
+    mismatches = []
+    with built.connect() as connection:
+        measured = {year for (year,) in connection.execute(
+            "select distinct measurement_year from marts.fct_jobs").fetchall()}
+        for row in checked:
+            year = int(row["measurement_year"])
+            if row["metric"] == "target_extra_jobs":
+                if year in measured:
+                    sql = "select target_extra_jobs from marts.mart_baseline_comparison" + where
+                    params = [year, row["sector"], "total"]
+                else:
+                    sql = "select target_extra_jobs from seeds.targets where measurement_year = ? and sector = ?"
+                    params = [year, row["sector"]]
+            else:
+                sql = queries[row["metric"]] + where
+                params = [year, row["sector"], row["employment_form"]]
+            found = connection.execute(sql, params).fetchall()
+            value = None if len(found) != 1 else found[0][0]
+            if value is None or Decimal(str(value)) != Decimal(row["value"]):
+                mismatches.append((row, value))
+    assert not mismatches, mismatches
+    assert len(checked) >= 81
+
+
+def test_the_main_command_prints_table_1_as_the_letter_does(built, published_figures):
+    """The runner's printout, read as a person would: the figures in the order of the letter."""
+    completed = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"),
+         "--skip-build", "--year", str(LETTER_YEAR)],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "BANENAFSPRAAK_DB": str(built.warehouse),
+             "DBT_TARGET_PATH": str(built.target_dir)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = figures(published_figures, measurement_year=LETTER_YEAR, metric="extra_jobs")
+    lines = completed.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Tabel 1"))
+    for label, form in [("Formele dienstverbanden", "formal"), ("Inleenverbanden", "loan"),
+                        ("Totaal", "total")]:
+        line = next(line for line in lines[header:] if line.startswith(label))
+        numbers = [int(n.replace(".", "")) for n in re.findall(r"-?\d[\d.]*", line)]
+        assert numbers == [expected[(sector, form)] for sector in SECTORS], line
+    assert "gepubliceerd" in completed.stdout
+
+
+@pytest.mark.parametrize("year", [2015, 2023])
+def test_table_1_prints_for_any_measured_year(built, year):
+    completed = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"),
+         "--skip-build", "--year", str(year)],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "BANENAFSPRAAK_DB": str(built.warehouse),
+             "DBT_TARGET_PATH": str(built.target_dir)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"Tabel 1: resultaten eind {year}" in completed.stdout
