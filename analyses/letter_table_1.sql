@@ -14,12 +14,7 @@ published_figures as (
 ),
 
 report_year as (
-    {%- if var('report_year', none) is not none %}
-        select {{ var('report_year') }} as measurement_year
-    {%- else %}
-        select max(measurement_year) as measurement_year
-        from baseline_comparison
-    {%- endif %}
+    {{ report_year('baseline_comparison') }}
 ),
 
 selected as (

@@ -12,12 +12,7 @@ baseline_comparison as (
 ),
 
 report_year as (
-    {%- if var('report_year', none) is not none %}
-        select {{ var('report_year') }} as measurement_year
-    {%- else %}
-        select max(measurement_year) as measurement_year
-        from year_on_year
-    {%- endif %}
+    {{ report_year('year_on_year') }}
 ),
 
 final as (
