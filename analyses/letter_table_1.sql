@@ -39,7 +39,7 @@ figures as (
                 and published_figures.employment_form = selected.employment_form
                 and published_figures.metric = 'extra_jobs'
                 and published_figures.status in ('published', 'revised', 'derived')
-        ) as is_published
+        ) and {{ compare_published_figures() }} as is_published
     from selected
     union all
     select

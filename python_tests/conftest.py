@@ -65,12 +65,20 @@ class DbtRun:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
 
-def run_dbt(project_dir: Path, work_dir: Path, *args: str) -> DbtRun:
-    """Run dbt in `project_dir`, writing the warehouse, target and logs under `work_dir`."""
+def run_dbt(project_dir: Path, work_dir: Path, *args: str, payroll_dir: Path | None = None,
+            payroll_format: str = "parquet") -> DbtRun:
+    """Run dbt in `project_dir`, writing the warehouse, target and logs under `work_dir`.
+
+    With `payroll_dir`, dbt measures from the person-level files in it.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
     warehouse = work_dir / "warehouse.duckdb"
     target_dir = work_dir / "target"
     env = {**os.environ, "BANENAFSPRAAK_DB": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env.pop("BANENAFSPRAAK_PAYROLL_DIR", None)
+    if payroll_dir is not None:
+        env["BANENAFSPRAAK_PAYROLL_DIR"] = str(payroll_dir)
+        env["BANENAFSPRAAK_PAYROLL_FORMAT"] = payroll_format
     completed = subprocess.run(
         [
             executable("dbt"),

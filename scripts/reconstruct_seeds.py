@@ -2,7 +2,7 @@
 
 What this script produces
 -------------------------
-* ``seeds/split_keys.csv``: per measurement year 2012..2023 the share of loan jobs
+* ``seeds/split_keys.csv``: per measurement year 2012..2026 the share of loan jobs
   (temp agency work and sheltered secondments) attributed to the market and to the
   government sector.
 * ``seeds/december_hours.csv``: per measurement year four rows of December paid hours of
@@ -124,6 +124,11 @@ HOURS_PER_JOB = Fraction("110.92")
 BASELINE_YEAR = 2012
 LAST_YEAR = 2023
 YEARS = list(range(BASELINE_YEAR, LAST_YEAR + 1))
+# Split keys run to the last year with a statutory target: person-level input may be measured
+# up to then, and a year with loan hours needs a key (after the last published key, an assumed
+# carried-forward key that says so, never a silent one).
+KEY_LAST_YEAR = 2026
+KEY_YEARS = list(range(BASELINE_YEAR, KEY_LAST_YEAR + 1))
 SECTORS = ("market", "government")
 
 CONSTRAINT_STATUSES = {"published", "revised", "derived"}
@@ -277,7 +282,7 @@ def build_split_keys(published: list[dict]) -> list[dict]:
         sys.exit(f"no published split key for {BASELINE_YEAR}: cannot split the baseline")
 
     rows = []
-    for year in YEARS:
+    for year in KEY_YEARS:
         if year in published_keys:
             market, src_m, src_g = published_keys[year]
             market_d = round_fraction(market, 3)
@@ -665,7 +670,7 @@ def verify(published) -> bool:
         hour_rows = list(csv.DictReader(fh))
 
     # Shape checks.
-    expected_keys = [(y, s) for y in YEARS for s in SECTORS]
+    expected_keys = [(y, s) for y in KEY_YEARS for s in SECTORS]
     got_keys = [(int(r["measurement_year"]), r["sector"]) for r in key_rows]
     if got_keys != expected_keys:
         problems.append("split_keys.csv: rows are not (year, market/government) for each year")

@@ -1,6 +1,9 @@
 {#- Every published, revised or derived figure in the published figures seed is reproduced by the
     marts, with zero tolerance. A figure the marts do not hold (a year or cell missing) fails too.
-    Targets of years that are not measured yet are checked against the targets seed. -#}
+    Targets of years that are not measured yet are checked against the targets seed.
+    Runs when macro compare_published_figures() says so (off for person-level input). -#}
+{{ config(enabled=compare_published_figures()) }}
+
 with
 
 published_figures as (

@@ -1,10 +1,23 @@
-{#- The paid hours in December per year, employment form and (formal only) employer sector.
-    The point where the input path is chosen: today the aggregated seed. -#}
+{#- The paid hours in December that count, per year, employment form and (formal only)
+    employer sector. The one point where the input path is chosen: the person-level payroll
+    extract when BANENAFSPRAAK_PAYROLL_DIR is set (macro payroll_dir), else the aggregated seed. -#}
 with
+
+{% if payroll_dir() != '' -%}
+
+december_hours as (
+    select * from {{ ref('int_payroll_lines_classified') }}
+    where outcome = 'counted'
+),
+
+{%- else -%}
 
 december_hours as (
     select * from {{ ref('stg_seeds__december_hours') }}
+    where employment_form is not null
 ),
+
+{%- endif %}
 
 aggregated as (
     select
@@ -13,7 +26,6 @@ aggregated as (
         employer_sector,
         sum(paid_hours) as paid_hours
     from december_hours
-    where employment_form is not null
     group by measurement_year, employment_form, employer_sector
 )
 
