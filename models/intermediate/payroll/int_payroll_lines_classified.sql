@@ -26,7 +26,7 @@ with
 
 payroll_lines as (
     select * from {{ ref('stg_payroll__payroll_lines') }}
-    where {{ payroll_years_filter('period_end') }}
+    where {{ payroll_years_filter('period_end', ref('stg_payroll__payroll_lines')) }}
 ),
 
 register as (

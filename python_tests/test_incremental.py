@@ -1,0 +1,86 @@
+"""Incremental payroll builds give the same marts as a full refresh, and redo only what changed.
+
+The hand-made population of test_person_level_rules, written as one payroll file per year the
+way a national extract arrives, so that each step adds or corrects files.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from conftest import PROJECT_DIR, run_dbt
+from payroll_files import write_dataset
+from test_person_level_rules import EMPLOYERS, JOB, LINES, REGISTER
+
+TABLES = (
+    "marts.fct_jobs",
+    "marts.mart_baseline_comparison",
+    "marts.mart_year_on_year",
+    "marts.mart_formal_loan_breakdown",
+    "intermediate.int_payroll_lines_classified",
+    "intermediate.int_payroll_hours_reconciled",
+)
+
+
+def snapshot(run) -> dict[str, list[tuple]]:
+    with run.connect() as connection:
+        return {table: sorted(connection.execute(f"select * from {table}").fetchall(), key=repr)
+                for table in TABLES}
+
+
+def lines_of(year: int) -> list[tuple]:
+    return [line for line in LINES if line[3].year == year]
+
+
+def full_build(tmp_path, name, folder):
+    run = run_dbt(PROJECT_DIR, tmp_path / name, "build", payroll_dir=folder)
+    assert run.returncode == 0, run.output[-4000:]
+    return snapshot(run)
+
+
+def test_new_year_new_month_and_a_corrected_year(tmp_path):
+    folder = tmp_path / "input"
+    write_dataset(folder, "target_group_register", REGISTER)
+    write_dataset(folder, "employers", EMPLOYERS)
+    write_dataset(folder, "payroll_lines", lines_of(2012), file_name="payroll_lines_2012")
+    work = tmp_path / "incremental"
+
+    first = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
+    assert first.returncode == 0, first.output[-4000:]
+
+    # A new measurement year (and a January line of the year after).
+    write_dataset(folder, "payroll_lines", lines_of(2013) + lines_of(2014),
+                  file_name="payroll_lines_2013")
+    second = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
+    assert second.returncode == 0, second.output[-4000:]
+    assert snapshot(second) == full_build(tmp_path, "full_1", folder)
+
+    # A new payroll month of the latest year: a December 2014 line arrives.
+    write_dataset(folder, "payroll_lines",
+                  [("P001", "E003", date(2014, 12, 1), date(2014, 12, 31), "temp_agency", JOB)],
+                  file_name="payroll_lines_2014_12")
+    write_dataset(folder, "employers",
+                  EMPLOYERS + [(e, 2014, *rest) for (e, year, *rest) in EMPLOYERS if year == 2013])
+    third = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
+    assert third.returncode == 0, third.output[-4000:]
+    assert snapshot(third) == full_build(tmp_path, "full_2", folder)
+
+    # A correction of 2012: redone only when asked, and then equal to a full refresh.
+    corrected = [line[:5] + (line[5] + JOB,) if line[0] == "P001" else line
+                 for line in lines_of(2012)]
+    write_dataset(folder, "payroll_lines", corrected, file_name="payroll_lines_2012")
+    untouched = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
+    assert untouched.returncode == 0, untouched.output[-4000:]
+    with untouched.connect() as connection:
+        (counted_2012,) = connection.execute(
+            "select counted_hours from intermediate.int_payroll_hours_reconciled "
+            "where measurement_year = 2012").fetchone()
+    assert counted_2012 == 4 * JOB, "2012 was redone without being asked"
+
+    rebuilt = run_dbt(PROJECT_DIR, work, "build", "--vars", "{rebuild_years: [2012]}",
+                      payroll_dir=folder)
+    assert rebuilt.returncode == 0, rebuilt.output[-4000:]
+    after = snapshot(rebuilt)
+    assert after == full_build(tmp_path, "full_3", folder)
+    assert Decimal(5) * JOB in [row[3] for row in after["intermediate.int_payroll_hours_reconciled"]]
