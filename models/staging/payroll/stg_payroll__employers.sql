@@ -7,13 +7,13 @@ source as (
 typed as (
     select
         nullif(trim(cast(employer_id as {{ dbt.type_string() }})), '') as employer_id,
-        {{ dbt.safe_cast('year', 'integer') }} as employer_year,
+        {{ payroll_input_cast('year', 'integer') }} as employer_year,
         cast(sector as {{ dbt.type_string() }}) as sector,
         nullif(trim(cast(government_subsector as {{ dbt.type_string() }})), '')
             as government_subsector,
         cast(size_class as {{ dbt.type_string() }}) as size_class,
         cast(labour_market_region as {{ dbt.type_string() }}) as labour_market_region,
-        {{ dbt.safe_cast('total_paid_hours', 'decimal(18, 2)') }} as total_paid_hours
+        {{ payroll_input_cast('total_paid_hours', 'decimal(18, 2)') }} as total_paid_hours
     from source
 )
 

@@ -1,0 +1,21 @@
+{#- Type a column of the person-level input. CSV files are read as text, so a value that does
+    not parse becomes null (and the line is rejected with its reason). Parquet columns arrive
+    typed: a plain cast keeps them as they are, so that the engine can still use the files'
+    statistics (a filter on December skips the other months' row groups). -#}
+{% macro payroll_input_cast(column, data_type) -%}
+    {%- if env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv' -%}
+        {{ dbt.safe_cast(column, data_type) }}
+    {%- else -%}
+        cast({{ column }} as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- True where a value was delivered but does not parse as `data_type` (CSV only: Parquet
+    values are typed by the file). -#}
+{% macro payroll_input_unreadable(column, data_type) -%}
+    {%- if env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv' -%}
+        ({{ column }} is not null and {{ dbt.safe_cast(column, data_type) }} is null)
+    {%- else -%}
+        false
+    {%- endif -%}
+{%- endmacro %}
