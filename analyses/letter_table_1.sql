@@ -30,7 +30,7 @@ figures as (
         employment_form as row_key,
         sector,
         extra_jobs_rounded as figure,
-        exists(
+        exists (
             select 1
             from published_figures
             where

@@ -6,21 +6,32 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import PROJECT_DIR, executable, run_dbt
 
 
-def test_sqlfluff_finds_no_violations():
+@pytest.mark.parametrize("input_path", ["seed", "person_level"])
+def test_sqlfluff_finds_no_violations(input_path, tmp_path):
     # An in-memory warehouse: the dbt templater connects to the profile's database, and the
-    # developer's warehouse file may be locked by a build or a BI tool.
+    # developer's warehouse file may be locked by a build or a BI tool. The person-level models
+    # are enabled only when a payroll folder is named, so both paths are linted.
+    env = {**os.environ, "BANENAFSPRAAK_DB": ":memory:"}
+    env.pop("BANENAFSPRAAK_PAYROLL_DIR", None)
+    if input_path == "person_level":
+        env["BANENAFSPRAAK_PAYROLL_DIR"] = str(tmp_path)
     completed = subprocess.run(
         [executable("sqlfluff"), "lint", "models", "analyses", "tests"],
         cwd=PROJECT_DIR,
-        env={**os.environ, "BANENAFSPRAAK_DB": ":memory:"},
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
+    skipped = [line for line in (completed.stdout + completed.stderr).splitlines()
+               if "because it is disabled" in line]
+    assert not [line for line in skipped if ("payroll" in line) == (input_path == "person_level")]
 
 
 def check_coverage(run) -> subprocess.CompletedProcess:

@@ -3,21 +3,15 @@
     extract when BANENAFSPRAAK_PAYROLL_DIR is set (macro payroll_dir), else the aggregated seed. -#}
 with
 
-{% if payroll_dir() != '' -%}
-
 december_hours as (
-    select * from {{ ref('int_payroll_lines_classified') }}
-    where outcome = 'counted'
+    {% if payroll_dir() != '' -%}
+        select * from {{ ref('int_payroll_lines_classified') }}
+        where outcome = 'counted'
+    {%- else -%}
+        select * from {{ ref('stg_seeds__december_hours') }}
+        where employment_form is not null
+    {%- endif %}
 ),
-
-{%- else -%}
-
-december_hours as (
-    select * from {{ ref('stg_seeds__december_hours') }}
-    where employment_form is not null
-),
-
-{%- endif %}
 
 aggregated as (
     select

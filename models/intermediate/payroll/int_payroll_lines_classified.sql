@@ -152,7 +152,7 @@ reference_month_lines as (
         validated.paid_hours,
         {{ employment_form('validated.relation_type') }} as employment_form,
         employers.sector as employer_sector,
-        exists (
+        exists(
             select 1
             from register
             where

@@ -1,0 +1,28 @@
+{#- Accepted values for several columns of a model in one query: fails on every row where a
+    column holds a value outside its list. A null fails too, unless the column's list holds
+    null (`~` in YAML). -#}
+{% test accepted_values_by_column(model, values_by_column) %}
+    {%- for column, values in values_by_column.items() %}
+        {%- set listed = values | reject('none') | list %}
+        {%- if not loop.first %}
+
+    union all
+        {%- endif %}
+
+    select
+        '{{ column }}' as column_name,
+        cast({{ column }} as {{ dbt.type_string() }}) as unexpected_value,
+        count(*) as n_rows
+    from {{ model }}
+    where
+        {%- if listed %}
+        {{ column }} not in ('{{ listed | join("', '") }}')
+        {%- else %}
+        false
+        {%- endif %}
+        {%- if none not in values %}
+        or {{ column }} is null
+        {%- endif %}
+    group by {{ column }}
+    {%- endfor %}
+{% endtest %}
