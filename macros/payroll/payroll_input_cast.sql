@@ -1,12 +1,13 @@
 {#- Type a column of the person-level input. CSV files are read as text, so a value that does
     not parse becomes null (and the line is rejected with its reason). Parquet columns arrive
-    typed: a plain cast keeps them as they are, so that the engine can still use the files'
-    statistics (a filter on December skips the other months' row groups). -#}
+    typed by the file (CONTRACT 1b) and pass through untouched: even a cast to the type they
+    already have hides the files' statistics from DuckDB, and a filter on December would then
+    read all twelve months instead of skipping eleven. -#}
 {% macro payroll_input_cast(column, data_type) -%}
     {%- if env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv' -%}
         {{ dbt.safe_cast(column, data_type) }}
     {%- else -%}
-        cast({{ column }} as {{ data_type }})
+        {{ column }}
     {%- endif -%}
 {%- endmacro %}
 
