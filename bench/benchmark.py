@@ -39,7 +39,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
-MEMORY_LIMIT = "3GB"  # the same as profiles.yml, for the floor
+MEMORY_LIMIT = "2560MB"  # the same as profiles.yml, for the floor
 THREADS = 2
 
 
