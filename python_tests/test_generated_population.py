@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 
@@ -88,3 +89,14 @@ def test_the_coverage_gates_hold_for_the_person_level_models(builds):
     )
     assert completed.returncode == 0, completed.stdout[-6000:]
     assert "stg_payroll__payroll_lines" in (run.target_dir / "catalog.json").read_text()
+
+
+def test_source_freshness_runs_on_the_person_level_files(builds):
+    run = builds["parquet"]
+    freshness = run_dbt(PROJECT_DIR, run.target_dir.parent, "source", "freshness",
+                        payroll_dir=run.warehouse.parent.parent / "data_parquet")
+    assert freshness.returncode == 0, freshness.output[-3000:]
+    results = json.loads((run.target_dir / "sources.json").read_text())["results"]
+    assert {result["unique_id"].split(".")[-1]: result["status"] for result in results}.keys() == {
+        "payroll_lines", "target_group_register", "employers"}
+    assert {result["status"] for result in results} <= {"pass", "warn"}
