@@ -100,3 +100,60 @@ def test_source_freshness_runs_on_the_person_level_files(builds):
     assert {result["unique_id"].split(".")[-1]: result["status"] for result in results}.keys() == {
         "payroll_lines", "target_group_register", "employers"}
     assert {result["status"] for result in results} <= {"pass", "warn"}
+
+
+MARTS = ("fct_jobs", "mart_baseline_comparison", "mart_year_on_year", "mart_formal_loan_breakdown")
+
+
+def test_no_mart_column_holds_a_person_or_employer_identifier(builds):
+    """Walk every column of every mart: no value is an id from the input, no column is named so."""
+    run = builds["parquet"]
+    data = run.warehouse.parent.parent / "data_parquet"
+    with run.connect() as connection:
+        connection.execute(
+            f"create temp table input_ids as "
+            f"select person_id as id from read_parquet('{data}/payroll_lines*.parquet') union "
+            f"select employer_id from read_parquet('{data}/payroll_lines*.parquet') union "
+            f"select employer_id from read_parquet('{data}/employers*.parquet')"
+        )
+        (n_ids,) = connection.execute("select count(*) from input_ids").fetchone()
+        columns = connection.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'marts' order by all"
+        ).fetchall()
+        leaks = []
+        for table, column in columns:
+            (n,) = connection.execute(
+                f"select count(*) from marts.{table} join input_ids "
+                f"on cast({column} as varchar) = input_ids.id"
+            ).fetchone()
+            if n or "person" in column or column.startswith("employer_id"):
+                leaks.append((table, column, n))
+        # The same walk finds the ids where they do live: the staged payroll lines.
+        (found,) = connection.execute(
+            "select count(*) from staging.stg_payroll__payroll_lines join input_ids "
+            "on cast(person_id as varchar) = input_ids.id"
+        ).fetchone()
+    assert n_ids > 0 and found > 0
+    assert {table for table, _ in columns} == set(MARTS)
+    assert not leaks
+
+
+def checksum(run) -> dict[str, str]:
+    with run.connect() as connection:
+        return {
+            table: connection.execute(
+                f"select md5(string_agg(cast(t as varchar), '|' order by cast(t as varchar))) "
+                f"from marts.{table} as t"
+            ).fetchone()[0]
+            for table in MARTS
+        }
+
+
+def test_two_builds_of_the_same_input_give_identical_marts(builds, tmp_path):
+    first = builds["parquet"]
+    data = first.warehouse.parent.parent / "data_parquet"
+    second = run_dbt(PROJECT_DIR, tmp_path / "again", "build", payroll_dir=data)
+    assert second.returncode == 0, second.output[-3000:]
+    assert checksum(first) == checksum(second)
+    assert all(value is not None for value in checksum(second).values())
