@@ -159,3 +159,22 @@ def test_a_regular_line_without_employer_sector_is_rejected_and_fails_the_build(
             "where outcome = 'rejected' group by 1"
         ).fetchall()
     assert rejected == [("employer_without_sector", 3)]
+
+
+@pytest.mark.parametrize("person_id, rejected", [("111222333", True), ("123456789", False)])
+def test_an_id_that_passes_the_bsn_11_test_is_rejected(person_id, rejected, tmp_path):
+    """Only pseudonymous ids: nine digits passing the 11-test look like a BSN.
+
+    111222333: 9*1 + 8*1 + 7*1 + 6*2 + 5*2 + 4*2 + 3*3 + 2*3 - 3 = 66, divisible by 11.
+    123456789: 9 + 16 + 21 + 24 + 25 + 24 + 21 + 16 - 9 = 147, not divisible by 11.
+    """
+    lines = LINES + [line(person_id, "E001", *DEC_2013, "regular", 1)]
+    write_population(tmp_path / "input", lines=lines)
+    run = run_dbt(PROJECT_DIR, tmp_path / "work", "build", payroll_dir=tmp_path / "input")
+    assert (run.returncode != 0) == rejected, run.output[-3000:]
+    with run.connect() as connection:
+        reasons = dict(connection.execute(
+            "select reason, sum(n_lines) from intermediate.int_payroll_lines_classified "
+            "where outcome = 'rejected' group by 1"
+        ).fetchall())
+    assert reasons == ({"identifier_looks_like_a_bsn": 1} if rejected else {})

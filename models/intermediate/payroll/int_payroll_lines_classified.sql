@@ -11,7 +11,8 @@
 {#- Every payroll line ends up in exactly one place (CONTRACT section 4): counted, excluded by a
     rule, or rejected, summed per measurement year, outcome, reason, relation type and sector.
     The rules, in this order:
-      rejected  the line is unusable: a missing id or period, a period that ends before it starts
+      rejected  the line is unusable: a missing id or one that looks like a BSN (pseudonymous ids
+                only), a missing period, a period that ends before it starts
                 or is longer than five weeks, the same person, employer and period more than once
                 (every copy is rejected), unreadable, missing or negative hours, more hours than
                 the period holds, an unknown relation type;
@@ -87,6 +88,10 @@ validated as {{ cte_inlined() }} (
                 then 'missing_person_id'
             when payroll_lines.employer_id is null or payroll_lines.employer_id = ''
                 then 'missing_employer_id'
+            when
+                {{ looks_like_a_bsn('payroll_lines.person_id') }}
+                or {{ looks_like_a_bsn('payroll_lines.employer_id') }}
+                then 'identifier_looks_like_a_bsn'
             when payroll_lines.period_start is null or payroll_lines.period_end is null
                 then 'missing_or_unreadable_period'
             when payroll_lines.period_end < payroll_lines.period_start
