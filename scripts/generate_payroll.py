@@ -343,6 +343,15 @@ def random_days_in_years(rng: np.random.Generator, n: int, first_year: np.ndarra
     return first + np.floor(rng.random(n) * (last - first + 1)).astype(np.int64)
 
 
+def draw_employers(rng, sampler, groups, regions):
+    """An employer for each person, drawn per employer group (in group order) near their region."""
+    employer = np.empty(groups.size, dtype=np.int64)
+    for g in range(3):
+        m = groups == g
+        employer[m] = sampler.draw(rng, g, regions[m])
+    return employer
+
+
 def draw_weekly_hours(rng: np.random.Generator, n: int, kind: str) -> np.ndarray:
     """Contract hours per week, rounded to half hours."""
     if kind == "main":
@@ -872,11 +881,7 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
         who = np.concatenate([chosen, starters])
         what = np.concatenate([groups, starter_groups])
         if who.size:
-            employer = np.empty(who.size, dtype=np.int64)
-            for g in range(3):
-                m = what == g
-                employer[m] = sampler.draw(rng, g, register.region[who[m]])
-            a_employer[who] = employer
+            a_employer[who] = draw_employers(rng, sampler, what, register.region[who])
             a_relation[who] = np.where(what == G_TEMP, TEMP_AGENCY, REGULAR)
             a_hours[who] = draw_weekly_hours(rng, who.size, "main")
             a_start[who] = (past_start_days(who.size, 40) if initial
@@ -888,11 +893,7 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
         starters = pool[rng.random(pool.size) < chance]
         if starters.size:
             what = rng.choice(3, size=starters.size, p=SECOND_JOB_GROUP_MIX)
-            employer = np.empty(starters.size, dtype=np.int64)
-            for g in range(3):
-                m = what == g
-                employer[m] = sampler.draw(rng, g, register.region[starters[m]])
-            b_employer[starters] = employer
+            b_employer[starters] = draw_employers(rng, sampler, what, register.region[starters])
             b_relation[starters] = np.where(what == G_TEMP, TEMP_AGENCY, REGULAR)
             b_hours[starters] = draw_weekly_hours(rng, starters.size, "second")
             b_start[starters] = (past_start_days(starters.size, 25) if initial
