@@ -152,7 +152,7 @@ def test_a_regular_line_without_employer_sector_is_rejected_and_fails_the_build(
     write_population(tmp_path / "input", employers=employers)
     run = run_dbt(PROJECT_DIR, tmp_path / "work", "build", payroll_dir=tmp_path / "input")
     assert run.returncode != 0
-    assert "no_payroll_line_is_rejected" in run.failed_nodes()
+    assert "no_input_row_is_rejected" in run.failed_nodes()
     with run.connect() as connection:
         rejected = connection.execute(
             "select reason, sum(n_lines) from intermediate.int_payroll_lines_classified "

@@ -7,7 +7,7 @@ Gates, each at 100 %:
                description, column descriptions, owner, ...
   manifest     every model has a data test and a grain test (primary_key, unique or
                unique_combination_of_columns), or names in meta.grain_tested_by the model
-               whose test checks its grain; every public model enforces its contract; every
+               whose test checks its grain, or says in meta.no_grain why it has none; every public model enforces its contract; every
                source and source column has a description; every model and seed is in
                catalog.json (otherwise the column check would silently skip it).
 
@@ -107,7 +107,13 @@ def manifest_checks(target: str) -> Result:
         if kind != "model":
             continue
         tested_elsewhere = config.get("meta", {}).get("grain_tested_by")
-        if tested_elsewhere:
+        without_grain = config.get("meta", {}).get("no_grain")
+        if without_grain:
+            # A list of rejected rows has no key (two copies of a duplicate are two rows); the
+            # reason must be given, and the model must still have a data test.
+            if not tests[uid]:
+                problems.append(f"model {name}: has no data test")
+        elif tested_elsewhere:
             # A model too large to test on its own (the national payroll lines) names the
             # model and test that check its grain in the same pass as everything else.
             if not nodes.get(f"model.{project}.{tested_elsewhere.split()[0]}"):

@@ -3,3 +3,14 @@
 {% macro payroll_dir() -%}
     {{ return(env_var('BANENAFSPRAAK_PAYROLL_DIR', '')) }}
 {%- endmacro %}
+
+{#- The name of an input file without its folder, from DuckDB's `filename` column: what the
+    audit shows, and never a machine path. -#}
+{% macro file_name_of(filename_column) -%}
+    regexp_extract({{ filename_column }}, '[^/\\]*$')
+{%- endmacro %}
+
+{#- The bases of a registration in the target group register (CONTRACT 1b). -#}
+{% macro register_bases() -%}
+    {{ return(['wajong', 'wsw', 'participatiewet', 'indicatie', 'wiw_id']) }}
+{%- endmacro %}

@@ -12,7 +12,13 @@
     select
         '{{ column }}' as column_name,
         cast({{ column }} as {{ dbt.type_string() }}) as unexpected_value,
-        count(*) as n_rows
+        count(*) as n_rows,
+        {{ dbt.concat([
+            "'" ~ model.identifier ~ ": '", "cast(count(*) as " ~ dbt.type_string() ~ ")",
+            "' rows have " ~ column ~ " = '",
+            "coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')",
+            "', which is not one of: " ~ (values | map('string') | join(', ') | replace("'", "''")) ~ "'",
+        ]) }} as message
     from {{ model }}
     where
         {%- if listed %}

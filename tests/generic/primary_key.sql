@@ -4,6 +4,22 @@
     unique + not_null tests would do per column. -#}
 {% test primary_key(model, columns, nullable=[]) %}
     {%- set columns_csv = columns | join(', ') %}
+    {%- set key_text = [] %}
+    {%- for column in columns %}
+        {%- do key_text.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')") %}
+    {%- endfor %}
+
+    select
+        *,
+        {{ dbt.concat([
+            "'" ~ model.identifier ~ ": the key (" ~ columns_csv ~ ") = ('",
+            key_text | join(" || ', ' || "),
+            "') '",
+            "case when problem = 'duplicate key' then 'occurs ' || cast(n_rows as "
+            ~ dbt.type_string() ~ ") || ' times' else 'has a ' || problem end",
+            "': its grain is one row per key.'",
+        ]) }} as message
+    from (
 
     select
         {{ columns_csv }},
@@ -24,4 +40,5 @@
     from {{ model }}
     where {{ column }} is null
     {%- endfor %}
+    ) as failing
 {% endtest %}

@@ -7,7 +7,15 @@
         {{ group_csv }},
         sum({{ column_name }}) as sum_of_shares,
         min({{ column_name }}) as smallest_share,
-        max({{ column_name }}) as largest_share
+        max({{ column_name }}) as largest_share,
+        {{ dbt.concat([
+            "'" ~ model.identifier ~ ": the " ~ column_name ~ " of ('",
+            "cast(" ~ group_by | join(" as " ~ dbt.type_string() ~ ") || ', ' || cast(") ~ " as " ~ dbt.type_string() ~ ")",
+            "') add up to '", "cast(sum(" ~ column_name ~ ") as " ~ dbt.type_string() ~ ")",
+            "' and lie between '", "cast(min(" ~ column_name ~ ") as " ~ dbt.type_string() ~ ")",
+            "' and '", "cast(max(" ~ column_name ~ ") as " ~ dbt.type_string() ~ ")",
+            "': shares lie in [0, 1] and add up to 1.'",
+        ]) }} as message
     from {{ model }}
     group by {{ group_csv }}
     having

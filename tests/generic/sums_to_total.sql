@@ -57,7 +57,19 @@
                 {% endfor %}
     )
 
-    select *
+    select
+        *,
+        {{ dbt.concat([
+            "'" ~ model.identifier ~ ", ('",
+            "cast(" ~ group_by | join(" as " ~ dbt.type_string() ~ ") || ', ' || cast(") ~ " as " ~ dbt.type_string() ~ ")",
+            "'): the " ~ column_name ~ " of " ~ parts | join(' + ') ~ " add up to '",
+            "coalesce(cast(parts_value as " ~ dbt.type_string() ~ "), 'nothing')",
+            "' (rounded '", "coalesce(cast(parts_rounded as " ~ dbt.type_string() ~ "), '-')",
+            "'), the " ~ total ~ " row says '",
+            "coalesce(cast(total_value as " ~ dbt.type_string() ~ "), 'nothing')",
+            "' (rounded '", "coalesce(cast(total_rounded as " ~ dbt.type_string() ~ "), '-')",
+            "'): totals are sums of unrounded values (CONTRACT rule 8).'",
+        ]) }} as message
     from compared
     where
         n_parts is null

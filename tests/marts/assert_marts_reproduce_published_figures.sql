@@ -80,8 +80,20 @@ compared as (
             and checked_figures.sector = targets.sector
     left join measured_years
         on checked_figures.measurement_year = measured_years.measurement_year
+),
+
+final as (
+    select
+        *,
+        {{ dbt.concat([
+            "cast(measurement_year as " ~ dbt.type_string() ~ ")", "' '", "sector", "' '",
+            "employment_form", "' '", "metric", "': published '",
+            "cast(published_value as " ~ dbt.type_string() ~ ")", "' ('", "status", "'), the marts give '",
+            "coalesce(cast(reproduced_value as " ~ dbt.type_string() ~ "), 'nothing')",
+            "'. Check the seed or model you changed; the marts must match every published figure.'",
+        ]) }} as message
+    from compared
+    where reproduced_value is null or reproduced_value != published_value
 )
 
-select *
-from compared
-where reproduced_value is null or reproduced_value != published_value
+select * from final

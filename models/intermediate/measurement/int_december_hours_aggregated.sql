@@ -1,6 +1,8 @@
 {#- The paid hours in December that count, per year, employment form and (formal only)
     employer sector. The one point where the input path is chosen: the person-level payroll
-    extract when BANENAFSPRAAK_PAYROLL_DIR is set (macro payroll_dir), else the aggregated seed. -#}
+    extract when BANENAFSPRAAK_PAYROLL_DIR is set (macro payroll_dir), else the aggregated seed.
+    It waits for the audit: when test no_input_row_is_rejected fails, nothing is measured. -#}
+-- depends_on: {{ ref('audit_rejected_rows') }}
 with
 
 december_hours as (

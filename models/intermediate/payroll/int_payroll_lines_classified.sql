@@ -11,11 +11,9 @@
 {#- Every payroll line ends up in exactly one place (CONTRACT section 4): counted, excluded by a
     rule, or rejected, summed per measurement year, outcome, reason, relation type and sector.
     The rules, in this order:
-      rejected  the line is unusable: a missing id or one that looks like a BSN (pseudonymous ids
-                only), a missing period, a period that ends before it starts
-                or is longer than five weeks, the same person, employer and period more than once
-                (every copy is rejected), unreadable, missing or negative hours, more hours than
-                the period holds, an unknown relation type;
+      rejected  the line is unusable (macro payroll_line_rejection_reason): a missing id or one
+                that looks like a BSN, a bad period, a duplicate, bad hours, an unknown
+                relation type;
       excluded  rule 2: the period does not end in December (outside_reference_month);
                 rule 4: sheltered_internal lines never count (sheltered_internal);
                 rule 3: the person is not in the register on 31 December (not_in_register);
@@ -82,40 +80,10 @@ validated as {{ cte_inlined() }} (
     select
         payroll_lines.*,
         {{ measurement_year_of('payroll_lines.period_end') }} as measurement_year,
-        {{ is_in_reference_month('payroll_lines.period_end') }} as is_reference_month,
-        case
-            when payroll_lines.person_id is null or payroll_lines.person_id = ''
-                then 'missing_person_id'
-            when payroll_lines.employer_id is null or payroll_lines.employer_id = ''
-                then 'missing_employer_id'
-            when
-                {{ looks_like_a_bsn('payroll_lines.person_id') }}
-                or {{ looks_like_a_bsn('payroll_lines.employer_id') }}
-                then 'identifier_looks_like_a_bsn'
-            when payroll_lines.period_start is null or payroll_lines.period_end is null
-                then 'missing_or_unreadable_period'
-            when payroll_lines.period_end < payroll_lines.period_start
-                then 'period_ends_before_it_starts'
-            when
-                {{ dbt.datediff('payroll_lines.period_start', 'payroll_lines.period_end', 'day') }}
-                >= 35
-                then 'period_longer_than_five_weeks'
-            when duplicate_keys.person_id is not null then 'duplicate_line'
-            when payroll_lines.paid_hours_unreadable then 'unreadable_paid_hours'
-            when payroll_lines.paid_hours is null then 'missing_paid_hours'
-            when payroll_lines.paid_hours < 0 then 'negative_paid_hours'
-            when
-                payroll_lines.paid_hours > 24 * (
-                    {{ dbt.datediff('payroll_lines.period_start', 'payroll_lines.period_end',
-                        'day') }} + 1
-                )
-                then 'paid_hours_exceed_period'
-            when payroll_lines.relation_type is null then 'missing_relation_type'
-            when
-                {{ employment_form('payroll_lines.relation_type') }} is null
-                and payroll_lines.relation_type != 'sheltered_internal'
-                then 'unknown_relation_type'
-        end as rejection_reason
+        coalesce({{ is_in_reference_month('payroll_lines.period_end') }}, false)
+            as is_reference_month,
+        {{ payroll_line_rejection_reason('payroll_lines', 'duplicate_keys.person_id is not null') }}
+            as rejection_reason
     from payroll_lines
     left join duplicate_keys
         on
@@ -157,17 +125,8 @@ reference_month_lines as (
         validated.paid_hours,
         {{ employment_form('validated.relation_type') }} as employment_form,
         employers.sector as employer_sector,
-        exists(
-            select 1
-            from register
-            where
-                register.person_id = validated.person_id
-                and register.valid_from <= {{ reference_day('validated.measurement_year') }}
-                and (
-                    register.valid_to is null
-                    or register.valid_to >= {{ reference_day('validated.measurement_year') }}
-                )
-        ) as is_registered
+        {{ is_registered_on_reference_day('validated.person_id', 'validated.measurement_year',
+            'register') }} as is_registered
     from validated
     left join employers
         on

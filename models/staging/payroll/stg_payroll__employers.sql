@@ -13,7 +13,10 @@ typed as (
             as government_subsector,
         cast(size_class as {{ dbt.type_string() }}) as size_class,
         cast(labour_market_region as {{ dbt.type_string() }}) as labour_market_region,
-        {{ payroll_input_cast('total_paid_hours', 'decimal(18, 2)') }} as total_paid_hours
+        {{ payroll_input_cast('total_paid_hours', 'decimal(18, 2)') }} as total_paid_hours,
+        {{ payroll_input_unreadable('total_paid_hours', 'decimal(18, 2)') }}
+            as total_paid_hours_unreadable,
+        {{ file_name_of('filename') }} as file_name
     from source
 )
 

@@ -15,7 +15,8 @@ typed as (
         {{ payroll_input_cast('period_end', 'date') }} as period_end,
         cast(relation_type as {{ dbt.type_string() }}) as relation_type,
         {{ payroll_input_cast('paid_hours', 'decimal(18, 2)') }} as paid_hours,
-        {{ payroll_input_unreadable('paid_hours', 'decimal(18, 2)') }} as paid_hours_unreadable
+        {{ payroll_input_unreadable('paid_hours', 'decimal(18, 2)') }} as paid_hours_unreadable,
+        {{ file_name_of('filename') }} as file_name
     from source
 )
 
