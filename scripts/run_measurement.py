@@ -1,14 +1,25 @@
-"""Run the banenafspraak measurement: `dbt build`, then print the letter's table 1.
+"""Run the banenafspraak measurement: dbt build, validate, publish, print the letter's table 1.
 
 Usage (from the project root, in the virtual environment):
 
-    python scripts/run_measurement.py            # dbt build, then table 1 of the latest year
+    python scripts/run_measurement.py                  # build, validate, publish, print
     python scripts/run_measurement.py --year 2021
-    python scripts/run_measurement.py --skip-build   # only print, from the existing warehouse
+    python scripts/run_measurement.py --skip-publish   # build, validate; print from the warehouse
+    python scripts/run_measurement.py --skip-build     # only print, from the existing warehouse
 
-The warehouse file is the one in BANENAFSPRAAK_DB (default: target/banenafspraak.duckdb). The
-printed tables are the analyses `letter_table_1` and `letter_year_on_year`, compiled by dbt and
-read back from the marts through a read-only DuckDB connection.
+Steps, each only when the one before succeeded:
+
+1. `dbt build` into the working warehouse, BANENAFSPRAAK_DB (default: target/banenafspraak.duckdb).
+2. The Great Expectations checkpoint on the marts (`scripts/validate_marts.py`).
+3. Publish (scripts/publish.py): the marts only, into the file BI tools read,
+   BANENAFSPRAAK_PUBLISHED_DB (default: published/banenafspraak.duckdb), with Parquet copies and a
+   manifest beside it, replaced by one atomic rename. A failed build or validation exits non-zero
+   and leaves the published files exactly as they were.
+4. The letter's tables: the analyses `letter_table_1` and `letter_year_on_year`, compiled by dbt
+   and run on the PUBLISHED marts, i.e. on what BI tools see. Only the `bron` column (how many of a
+   row's figures were published by the ministry) comes from the published-figures seed, which lives
+   in the working warehouse and is not published. With --skip-publish or --skip-build everything is
+   read from the working warehouse.
 """
 
 from __future__ import annotations
@@ -16,25 +27,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+from publish import PublishError, describe, publish, published_db_path, working_db_path
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_DIR / "target" / "banenafspraak.duckdb"
 ANALYSES = ("letter_table_1", "letter_year_on_year")
+# The Great Expectations checkpoint on the marts, 0 when they pass: run in a child process on the
+# working warehouse, after the build and before the publish.
+VALIDATOR = PROJECT_DIR / "scripts" / "validate_marts.py"
+# Alias under which the published file is attached when the letter is printed from it.
+PUBLISHED_ALIAS = "published_marts"
 
 
 def warehouse_path() -> Path:
     """The DuckDB file dbt writes, resolved like profiles.yml does (relative to the project)."""
-    configured = os.environ.get("BANENAFSPRAAK_DB")
-    if not configured:
-        return DEFAULT_DB
-    path = Path(configured)
-    return path if path.is_absolute() else PROJECT_DIR / path
+    return working_db_path()
 
 
-def invoke_dbt(args: list[str], quiet: bool = False) -> None:
+def invoke_dbt(args: list[str], quiet: bool = False, on_failure: str = "") -> None:
     """Run one dbt command from the project root in a child process; exit with dbt's failure.
 
     A child process, not dbtRunner: dbt-duckdb keeps its DuckDB connection open for the life of
@@ -48,7 +63,23 @@ def invoke_dbt(args: list[str], quiet: bool = False) -> None:
     if completed.returncode != 0:
         sys.exit(
             f"dbt {args[0]} failed (exit code {completed.returncode}). The lines above say which "
-            "model or test; logs/dbt.log has the detail."
+            f"model or test; logs/dbt.log has the detail.{on_failure}"
+        )
+
+
+def validate_marts(working_db: Path, published_db: Path) -> None:
+    """The Great Expectations checkpoint between build and publish; exits when the marts fail it."""
+    completed = subprocess.run(
+        [sys.executable, str(VALIDATOR), "--warehouse", str(working_db)],
+        cwd=PROJECT_DIR,
+        check=False,
+    )
+    if completed.returncode != 0:
+        sys.exit(
+            f"Validation of the marts in {working_db} failed (scripts/validate_marts.py, exit "
+            f"code {completed.returncode}); the lines above say which expectation. Nothing was "
+            f"published: {published_db} is as it was. Fix the cause, then run the measurement "
+            "again."
         )
 
 
@@ -63,6 +94,31 @@ def compiled_analyses(report_year: int | None) -> dict[str, str]:
         target_dir = PROJECT_DIR / target_dir
     compiled_dir = target_dir / "compiled" / "banenafspraak" / "analyses"
     return {name: (compiled_dir / f"{name}.sql").read_text() for name in ANALYSES}
+
+
+def check_seed_encoding() -> None:
+    """Exit with a clear message when a seed is not UTF-8 text.
+
+    dbt reads every seed while it parses the project, before any hook of ours can run, and stops
+    on a file that is not UTF-8 with a bare Python traceback that names no file. Every other
+    problem of an input file is found by the on-run-start hook (macro check_input_files).
+    """
+    for path in sorted((PROJECT_DIR / "seeds").glob("*.csv")):
+        content = path.read_bytes()
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = content[: error.start].count(b"\n") + 1
+            sys.exit(
+                f"The input cannot be read, so nothing was built: seeds/{path.name}, line {line}, is "
+                f"not UTF-8 text (byte {content[error.start]:#04x}). Save the file as UTF-8 and "
+                "run the measurement again."
+            )
+
+
+def on_published_marts(sql: str) -> str:
+    """The compiled SQL with each `"<catalog>"."marts".` reference pointed at the published file."""
+    return re.sub(r'"(?:[^"]|"")+"\."marts"\.', f'"{PUBLISHED_ALIAS}"."marts".', sql)
 
 
 def format_table(columns: list[str], rows: list[tuple]) -> str:
@@ -85,11 +141,24 @@ def format_table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
 
-def print_letter_tables(report_year: int | None) -> None:
+def print_letter_tables(report_year: int | None, published_db: Path | None = None) -> None:
+    """Print the letter's tables; the marts from `published_db` if given, else the warehouse."""
     import duckdb
 
     sql_by_name = compiled_analyses(report_year)
-    with duckdb.connect(str(warehouse_path()), read_only=True) as connection:
+    working_db = warehouse_path()
+    if published_db is None:
+        connection = duckdb.connect(str(working_db), read_only=True)
+    else:
+        # The working warehouse under its own name (dbt's catalog in the compiled SQL), for the
+        # seed the analyses join; the marts from the published file.
+        connection = duckdb.connect()
+        for path, alias in ((working_db, working_db.stem), (published_db, PUBLISHED_ALIAS)):
+            literal = str(path).replace("'", "''")
+            identifier = alias.replace('"', '""')
+            connection.execute(f"attach '{literal}' as \"{identifier}\" (read_only)")
+        sql_by_name = {name: on_published_marts(sql) for name, sql in sql_by_name.items()}
+    with connection:
         for name in ANALYSES:
             cursor = connection.execute(sql_by_name[name])
             columns = [d[0] for d in cursor.description]
@@ -108,12 +177,35 @@ def print_letter_tables(report_year: int | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, help="measurement year to print (default: the latest)")
-    parser.add_argument("--skip-build", action="store_true", help="print only, do not run dbt build")
+    parser.add_argument(
+        "--skip-build", action="store_true",
+        help="print only, from the existing warehouse: no dbt build, no validation, no publish",
+    )
+    parser.add_argument(
+        "--skip-publish", action="store_true",
+        help="build and validate, but do not publish; print from the working warehouse",
+    )
     args = parser.parse_args(argv)
 
-    if not args.skip_build:
-        invoke_dbt(["build"])
-    print_letter_tables(args.year)
+    working_db = warehouse_path()
+    published_db = published_db_path()
+    if args.skip_build:
+        print_letter_tables(args.year)
+        return
+
+    untouched = f" Nothing was published: {published_db} is as it was."
+    check_seed_encoding()
+    invoke_dbt(["build"], on_failure=untouched)
+    validate_marts(working_db, published_db)
+    if args.skip_publish:
+        print_letter_tables(args.year)
+        return
+    try:
+        result = publish(working_db, published_db)
+    except PublishError as error:
+        sys.exit(str(error))
+    print(describe(result))
+    print_letter_tables(args.year, published_db=result.published_db)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,611 @@
+"""The publish step: BI tools read a separate file holding the marts only, replaced atomically.
+
+What is checked, each against a real file and, where it matters, a real second process:
+- the published DuckDB file holds schema `marts` only, with the same tables, columns, types,
+  comments and rows as the working warehouse; the Parquet files hold the same rows;
+- the manifest's checksums depend on the content only: the same warehouse, or two builds of the
+  same input, give the same manifest byte for byte, and one changed value changes one checksum;
+- a DuckDB 1.x client (1.1.3, in a throw-away virtual environment) reads the published file and
+  its Parquet files, and cannot read the working warehouse (so the check can fail);
+- a reader holding the published file open through a full `run_measurement.py` run keeps reading
+  the old, complete marts, and readers that open the file anew see old then new, nothing between;
+- a run killed (SIGKILL) during `dbt build`, a failed build and a failed validation leave every
+  published file byte-identical; the run after the kill publishes.
+
+dbt builds here: the session's `built` and three runs of `run_measurement.py` (one killed early),
+each in a copy of the project, so that nothing (dbt's target and logs, the validation hook's Data
+Docs) is written into the project tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import PROJECT_DIR, copy_project, read_csv, write_csv
+
+SCRIPTS_DIR = PROJECT_DIR / "scripts"
+# scripts/ is on the import path (pyproject.toml, pytest pythonpath).
+import publish as publisher
+import run_measurement
+
+MARTS = ("fct_jobs", "mart_baseline_comparison", "mart_year_on_year", "mart_formal_loan_breakdown")
+GRAIN = "measurement_year, sector, employment_form"
+OLD_DUCKDB = "duckdb==1.1.3"
+DB_NAME = "banenafspraak.duckdb"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def mart_rows(connection, catalog: str | None = None) -> dict[str, list[tuple]]:
+    prefix = f'"{catalog}".' if catalog else ""
+    return {
+        mart: connection.execute(f"select * from {prefix}marts.{mart} order by {GRAIN}").fetchall()
+        for mart in MARTS
+    }
+
+
+def column_catalog(connection) -> list[tuple]:
+    """Per mart column: name, type, nullability, position and comment; and each table comment."""
+    columns = connection.execute(
+        "select table_name, column_name, data_type, is_nullable, column_index, comment "
+        "from duckdb_columns() where database_name = current_database() and schema_name = 'marts' "
+        "order by table_name, column_index"
+    ).fetchall()
+    tables = connection.execute(
+        "select table_name, comment from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'marts' order by table_name"
+    ).fetchall()
+    return [*columns, *tables]
+
+
+def folder_state(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (temp files included) with the sha256 of its bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def run_env(work: Path, published_db: Path) -> dict[str, str]:
+    """Environment for a run of run_measurement.py that writes nothing outside `work`."""
+    env = {
+        **os.environ,
+        "BANENAFSPRAAK_DB": str(work / "warehouse.duckdb"),
+        "BANENAFSPRAAK_PUBLISHED_DB": str(published_db),
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    env.pop("BANENAFSPRAAK_PAYROLL_DIR", None)
+    return env
+
+
+def project_copy(destination: Path) -> Path:
+    """A copy of the project to run run_measurement.py in, with the GX project when there is one:
+    the validation hook writes Data Docs under gx/uncommitted/, which must stay out of the tree."""
+    copy_project(destination)
+    if (PROJECT_DIR / "gx").is_dir():
+        shutil.copytree(
+            PROJECT_DIR / "gx", destination / "gx", ignore=shutil.ignore_patterns("uncommitted")
+        )
+    return destination
+
+
+def run_measurement_command(project_dir: Path, *args: str) -> list[str]:
+    return [sys.executable, str(project_dir / "scripts" / "run_measurement.py"), *args]
+
+
+def copy_warehouse(built, destination: Path, sql: str = "") -> Path:
+    """A copy of the built warehouse, optionally altered by `sql`."""
+    shutil.copy2(built.warehouse, destination)
+    if sql:
+        with duckdb.connect(str(destination)) as connection:
+            connection.execute(sql)
+    return destination
+
+
+def without_latest_year(built, destination: Path) -> Path:
+    """The warehouse as a publication of a year earlier would have it: the latest year removed."""
+    deletes = "".join(
+        f"delete from marts.{mart} where measurement_year = "
+        f"(select max(measurement_year) from marts.fct_jobs);"
+        for mart in reversed(MARTS)
+    )
+    return copy_warehouse(built, destination, deletes)
+
+
+@pytest.fixture(scope="module")
+def published(built, tmp_path_factory) -> publisher.PublishResult:
+    """The built warehouse, published into a temporary folder."""
+    return publisher.publish(built.warehouse, tmp_path_factory.mktemp("published") / DB_NAME)
+
+
+# --- content -------------------------------------------------------------------------------------
+
+
+def test_the_published_file_holds_schema_marts_only_with_the_warehouse_rows(built, published):
+    with duckdb.connect(str(published.published_db), read_only=True) as connection:
+        relations = connection.execute(
+            "select table_schema, table_name, table_type from information_schema.tables"
+        ).fetchall()
+        schemas_with_objects = connection.execute(
+            "select distinct schema_name from duckdb_tables() where not internal union "
+            "select distinct schema_name from duckdb_views() where not internal"
+        ).fetchall()
+        published_rows = mart_rows(connection)
+        published_columns = column_catalog(connection)
+    assert sorted(relations) == sorted(("marts", mart, "BASE TABLE") for mart in MARTS)
+    assert schemas_with_objects == [("marts",)]
+
+    with built.connect() as connection:
+        assert mart_rows(connection) == published_rows
+        assert column_catalog(connection) == published_columns
+    assert all(len(rows) > 0 for rows in published_rows.values())
+    # Types, not-null constraints and the dbt descriptions came along.
+    assert {row[3] for row in published_columns if len(row) == 6} == {True, False}
+    assert all(row[-1] for row in published_columns), "every column and table keeps its comment"
+
+
+def test_the_published_file_uses_storage_version_64(published):
+    """DuckDB 2.0 writes storage version 69 unless told; 64 (v1.0.0) is what 1.x clients read."""
+    header = published.published_db.read_bytes()[:20]
+    assert header[8:12] == b"DUCK"
+    assert int.from_bytes(header[12:20], "little") == 64
+
+
+def test_the_parquet_files_equal_the_marts(built, published):
+    parquet_dir = published.published_db.parent / "parquet"
+    files = sorted(path.name for path in parquet_dir.iterdir())
+    assert files == sorted(f"{mart}.parquet" for mart in MARTS)
+    with built.connect() as connection:
+        expected = mart_rows(connection)
+        expected_types = {
+            mart: connection.execute(f"describe marts.{mart}").fetchall() for mart in MARTS
+        }
+    with duckdb.connect() as connection:
+        for mart in MARTS:
+            path = str(parquet_dir / f"{mart}.parquet")
+            assert published.parquet_files[mart] == parquet_dir / f"{mart}.parquet"
+            rows = connection.execute(
+                f"select * from read_parquet(?) order by {GRAIN}", [path]
+            ).fetchall()
+            assert rows == expected[mart], mart
+            types = connection.execute(f"describe select * from read_parquet('{path}')").fetchall()
+            assert [t[:2] for t in types] == [t[:2] for t in expected_types[mart]], mart
+
+
+def test_the_manifest_counts_the_rows_and_is_the_same_for_the_same_warehouse(
+    built, published, tmp_path
+):
+    manifest = json.loads(published.manifest.read_text())
+    with built.connect() as connection:
+        counts = {
+            mart: connection.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+            for mart in MARTS
+        }
+    assert {m: entry["rows"] for m, entry in manifest["marts"].items()} == counts
+    assert manifest["duckdb_storage_version"] == "v1.0.0"
+
+    # Publish the same warehouse again, elsewhere and over the first publication: same bytes.
+    again = publisher.publish(built.warehouse, tmp_path / "again" / DB_NAME)
+    assert again.manifest.read_bytes() == published.manifest.read_bytes()
+    over = publisher.publish(built.warehouse, published.published_db)
+    assert over.checksums() == published.checksums()
+    assert over.manifest.read_bytes() == again.manifest.read_bytes()
+
+
+def test_one_changed_value_changes_that_marts_checksum_only(built, published, tmp_path):
+    changed = copy_warehouse(
+        built,
+        tmp_path / "changed.duckdb",
+        "update marts.fct_jobs set jobs = jobs + 1e-9 "
+        "where (measurement_year, sector, employment_form) = (2016, 'market', 'formal')",
+    )
+    result = publisher.publish(changed, tmp_path / "published" / DB_NAME)
+    before, after = published.checksums(), result.checksums()
+    assert [mart for mart in MARTS if before[mart] != after[mart]] == ["fct_jobs"]
+
+
+# --- refusals and leftovers ----------------------------------------------------------------------
+
+
+def test_publish_refuses_a_missing_warehouse_and_a_missing_mart(built, tmp_path):
+    published_db = tmp_path / "published" / DB_NAME
+    publisher.publish(built.warehouse, published_db)
+    before = folder_state(published_db.parent)
+
+    missing = tmp_path / "never_built.duckdb"
+    with pytest.raises(publisher.PublishError, match="does not exist") as refused:
+        publisher.publish(missing, published_db)
+    assert str(missing) in str(refused.value)
+
+    incomplete = copy_warehouse(
+        built, tmp_path / "incomplete.duckdb", "drop table marts.mart_year_on_year"
+    )
+    with pytest.raises(publisher.PublishError, match="lacks marts.mart_year_on_year") as refused:
+        publisher.publish(incomplete, published_db)
+    assert str(incomplete) in str(refused.value) and "dbt build" in str(refused.value)
+    assert folder_state(published_db.parent) == before
+
+    # The command line says the same, on stderr, with a non-zero exit code.
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPTS_DIR / "publish.py"), "--working-db", str(missing),
+         "--published-db", str(published_db)],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert completed.returncode == 1
+    assert "does not exist" in completed.stderr and str(missing) in completed.stderr
+    assert folder_state(published_db.parent) == before
+
+
+def test_a_publish_removes_the_temp_files_of_killed_publishes(built, tmp_path):
+    published_db = tmp_path / "published" / DB_NAME
+    (published_db.parent / "parquet").mkdir(parents=True)
+    leftovers = [
+        published_db.parent / f".{DB_NAME}.4242.tmp",
+        published_db.parent / f".{DB_NAME}.4242.tmp.wal",
+        published_db.parent / ".manifest.json.4242.tmp",
+        published_db.parent / "parquet" / ".fct_jobs.parquet.4242.tmp",
+    ]
+    for leftover in leftovers:
+        leftover.write_bytes(b"half written")
+    publisher.publish(built.warehouse, published_db)
+    assert not [leftover for leftover in leftovers if leftover.exists()]
+    assert sorted(folder_state(published_db.parent)) == sorted(
+        [".publish.lock", DB_NAME, "manifest.json", *(f"parquet/{m}.parquet" for m in MARTS)]
+    )
+
+
+# --- a DuckDB 1.x client -------------------------------------------------------------------------
+
+OLD_CLIENT = textwrap.dedent(
+    """
+    import json, sys
+    import duckdb
+    published_db, parquet_dir, working_db, marts, grain = sys.argv[1:6]
+    out = {"version": duckdb.__version__, "marts": {}, "parquet": {}}
+    with duckdb.connect(published_db, read_only=True) as connection:
+        out["tables"] = connection.execute(
+            "select table_schema, table_name from information_schema.tables order by all"
+        ).fetchall()
+        for mart in marts.split(","):
+            rows = connection.execute(f"select * from marts.{mart} order by {grain}").fetchall()
+            out["marts"][mart] = {
+                "columns": connection.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    [mart],
+                ).fetchall(),
+                "rows": rows,
+            }
+            out["parquet"][mart] = connection.execute(
+                f"select * from read_parquet('{parquet_dir}/{mart}.parquet') order by {grain}"
+            ).fetchall()
+    try:
+        duckdb.connect(working_db, read_only=True).close()
+        out["working_error"] = None
+    except duckdb.Error as error:
+        out["working_error"] = str(error)
+    print(json.dumps(out, default=str))
+    """
+)
+
+
+def test_a_duckdb_1x_client_reads_the_published_file(built, published, tmp_path):
+    venv = tmp_path / "duckdb1"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", OLD_DUCKDB],
+        capture_output=True, text=True, check=False, timeout=600,
+    )
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    completed = subprocess.run(
+        [str(python), "-c", OLD_CLIENT, str(published.published_db),
+         str(published.published_db.parent / "parquet"), str(built.warehouse),
+         ",".join(MARTS), GRAIN],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    seen = json.loads(completed.stdout)
+
+    assert seen["version"] == OLD_DUCKDB.split("==")[1]
+    assert sorted(map(tuple, seen["tables"])) == sorted(("marts", mart) for mart in MARTS)
+    with built.connect() as connection:
+        expected = mart_rows(connection)
+    manifest = json.loads(published.manifest.read_text())
+    for mart in MARTS:
+        rows = seen["marts"][mart]["rows"]
+        assert rows == [list(row) for row in expected[mart]], mart
+        assert seen["parquet"][mart] == rows, mart
+        # The 1.x client's rows give the manifest's checksum.
+        columns = [tuple(column) for column in seen["marts"][mart]["columns"]]
+        assert publisher.rows_checksum(columns, rows) == (
+            manifest["marts"][mart]["rows"], manifest["marts"][mart]["sha256"]
+        ), mart
+    # The control: the working warehouse (DuckDB 2.0 storage) is what 1.x cannot open.
+    assert seen["working_error"] and "version" in seen["working_error"].lower()
+
+
+# --- readers, kills and failures through run_measurement.py --------------------------------------
+
+READER = textwrap.dedent(
+    """
+    import json, os, sys, time
+    sys.path.insert(0, sys.argv[1])
+    import duckdb
+    import publish
+    published_db, mode, stop, log = sys.argv[2:6]
+
+    def state(connection):
+        return {name: mart.sha256 for name, mart in publish.mart_checksums(connection).items()}
+
+    held = duckdb.connect(published_db, read_only=True) if mode == "held" else None
+    with open(log, "a") as out:
+        while True:
+            record = {"at": time.time()}
+            try:
+                if held is not None:
+                    record["state"] = state(held)
+                else:
+                    with duckdb.connect(published_db, read_only=True) as connection:
+                        record["state"] = state(connection)
+            except Exception as error:
+                record["error"] = repr(error)
+            out.write(json.dumps(record) + "\\n")
+            out.flush()
+            if os.path.exists(stop):
+                break
+            time.sleep(0.02)
+    """
+)
+
+
+def read_log(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.endswith("}")]
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_readers_see_complete_marts_through_a_full_run(built, tmp_path):
+    """One reader keeps its connection open through build and publish, one reconnects each read."""
+    published_db = tmp_path / "published" / DB_NAME
+    old = publisher.publish(without_latest_year(built, tmp_path / "old.duckdb"), published_db)
+    new = publisher.publish(built.warehouse, tmp_path / "reference" / DB_NAME)
+    old_state, new_state = old.checksums(), new.checksums()
+    assert old_state != new_state
+
+    project = project_copy(tmp_path / "project")
+    stop = tmp_path / "stop"
+    logs = {mode: tmp_path / f"{mode}.jsonl" for mode in ("held", "fresh")}
+    readers = {
+        mode: subprocess.Popen(
+            [sys.executable, "-c", READER, str(SCRIPTS_DIR), str(published_db), mode, str(stop),
+             str(logs[mode])],
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        for mode in logs
+    }
+    try:
+        for mode, log in logs.items():
+            wait_for(lambda log=log: read_log(log), 60, f"the {mode} reader's first read")
+        run = subprocess.run(
+            run_measurement_command(project), cwd=project,
+            env=run_env(tmp_path / "run", published_db),
+            capture_output=True, text=True, check=False, timeout=600,
+        )
+        finished = time.time()
+        for mode, log in logs.items():
+            wait_for(
+                lambda log=log: sum(r["at"] > finished for r in read_log(log)) >= 3,
+                60, f"the {mode} reader to read after the run",
+            )
+    finally:
+        stop.touch()
+        for reader in readers.values():
+            try:
+                reader.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                reader.kill()
+                reader.wait()
+
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert all(reader.returncode == 0 for reader in readers.values())
+    with built.connect() as connection:
+        latest = max(row[0] for row in mart_rows(connection)["fct_jobs"])
+    assert f"Tabel 1: resultaten eind {latest}" in run.stdout
+
+    held, fresh = read_log(logs["held"]), read_log(logs["fresh"])
+    assert not [r for r in held + fresh if "error" in r]
+    # The open connection reads the old file throughout: complete, never the new content mixed in.
+    assert all(r["state"] == old_state for r in held)
+    # A reader that opens the file anew sees the old marts, then the new ones; nothing else.
+    states = [r["state"] for r in fresh]
+    assert all(s in (old_state, new_state) for s in states)
+    assert new_state in states, "the reconnecting reader never saw the new publication"
+    switch = states.index(new_state)
+    assert states[0] == old_state and all(s == new_state for s in states[switch:])
+    # The run built the same input as `built`: the same checksums, the same manifest.
+    assert (published_db.parent / "manifest.json").read_bytes() == new.manifest.read_bytes()
+
+
+def test_a_run_killed_during_the_build_leaves_the_published_files_untouched(built, tmp_path):
+    published_db = tmp_path / "published" / DB_NAME
+    first = publisher.publish(built.warehouse, published_db)
+    before = folder_state(published_db.parent)
+    inode = published_db.stat().st_ino
+    project = project_copy(tmp_path / "project")
+    work = tmp_path / "run"
+    work.mkdir()
+    env = run_env(work, published_db)
+    output = tmp_path / "killed_run.log"
+
+    with output.open("w") as log:
+        run = subprocess.Popen(
+            run_measurement_command(project), cwd=project, env=env, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        # The build has started once dbt has created the warehouse and started a node.
+        wait_for(
+            lambda: Path(env["BANENAFSPRAAK_DB"]).exists() and " START " in output.read_text(),
+            180, "dbt build to start",
+        )
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    assert run.returncode == -signal.SIGKILL
+    printed = output.read_text()
+    assert "Completed successfully" not in printed and "Published the marts" not in printed
+
+    def group_gone() -> bool:
+        try:
+            os.killpg(run.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    wait_for(group_gone, 30, "the killed process group to disappear")
+    assert folder_state(published_db.parent) == before
+    assert published_db.stat().st_ino == inode
+
+    # The next run, on the warehouse the killed build left behind, succeeds and publishes.
+    rerun = subprocess.run(
+        run_measurement_command(project), cwd=project, env=env,
+        capture_output=True, text=True, check=False, timeout=600,
+    )
+    assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    assert "Published the marts" in rerun.stdout
+    assert published_db.stat().st_ino != inode, "the published file was replaced"
+    # Same input, same content: the manifest of this build equals that of `built`.
+    assert first.manifest.read_bytes() == (published_db.parent / "manifest.json").read_bytes()
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        published_rows = mart_rows(connection)
+    with built.connect() as connection:
+        assert published_rows == mart_rows(connection)
+
+
+def test_a_failed_build_leaves_the_published_files_untouched(built, tmp_path):
+    project = project_copy(tmp_path / "project")
+    split_keys = project / "seeds" / "split_keys.csv"
+    rows = read_csv(split_keys)
+    rows[0]["share"] = "1.5"
+    write_csv(split_keys, rows)
+
+    # The published folder holds an older publication; the working warehouse still holds the
+    # good marts of an earlier build, which the failed build leaves in place (dbt skips the models
+    # downstream of the failing test): publishing after a failure would replace the older files.
+    published_db = tmp_path / "published" / DB_NAME
+    publisher.publish(without_latest_year(built, tmp_path / "old.duckdb"), published_db)
+    before = folder_state(published_db.parent)
+    env = run_env(tmp_path / "run", published_db)
+    Path(env["BANENAFSPRAAK_DB"]).parent.mkdir()
+    copy_warehouse(built, Path(env["BANENAFSPRAAK_DB"]))
+
+    run = subprocess.run(
+        run_measurement_command(project), cwd=project, env=env,
+        capture_output=True, text=True, check=False, timeout=600,
+    )
+    assert run.returncode != 0
+    assert "dbt build failed" in run.stderr and "Nothing was published" in run.stderr
+    assert str(published_db) in run.stderr
+    assert folder_state(published_db.parent) == before
+
+
+# --- the order of the steps in run_measurement.py (in-process, dbt replaced by a stub) ------------
+
+
+@pytest.fixture
+def stubbed_run(built, tmp_path, monkeypatch):
+    """run_measurement.main with dbt stubbed: the warehouse is a copy of `built`, the published
+    folder holds an older publication, and the validator is a script whose exit code is chosen."""
+    working = copy_warehouse(built, tmp_path / "warehouse.duckdb")
+    published_db = tmp_path / "published" / DB_NAME
+    publisher.publish(without_latest_year(built, tmp_path / "old.duckdb"), published_db)
+    monkeypatch.setenv("BANENAFSPRAAK_DB", str(working))
+    monkeypatch.setenv("BANENAFSPRAAK_PUBLISHED_DB", str(published_db))
+
+    calls: list[tuple] = []
+    monkeypatch.setattr(
+        run_measurement, "invoke_dbt", lambda args, **_: calls.append(("dbt", *args))
+    )
+    monkeypatch.setattr(
+        run_measurement, "print_letter_tables",
+        lambda year, published_db=None: calls.append(("print", published_db)),
+    )
+    validator = tmp_path / "validate_marts.py"
+    monkeypatch.setattr(run_measurement, "VALIDATOR", validator)
+
+    def run(*argv: str, validator_exit: int = 0):
+        record = str(tmp_path / "validated")
+        validator.write_text(
+            "import sys\n"
+            f"open({record!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+            f"sys.exit({validator_exit})\n"
+        )
+        calls.clear()
+        run_measurement.main(list(argv))
+        validated = tmp_path / "validated"
+        return calls, (validated.read_text().splitlines() if validated.exists() else [])
+
+    return run, working, published_db
+
+
+def test_a_failed_validation_leaves_the_published_files_untouched(stubbed_run):
+    run, _, published_db = stubbed_run
+    before = folder_state(published_db.parent)
+    with pytest.raises(SystemExit) as exited:
+        run(validator_exit=3)
+    assert "Validation of the marts" in str(exited.value.code)
+    assert "Nothing was published" in str(exited.value.code)
+    assert folder_state(published_db.parent) == before
+
+
+def test_build_validate_publish_print_in_that_order(stubbed_run, built):
+    run, working, published_db = stubbed_run
+    calls, validated = run()
+    assert calls == [("dbt", "build"), ("print", published_db)]
+    assert validated == [f"--warehouse {working}"]
+    with duckdb.connect(str(published_db), read_only=True) as connection, built.connect() as source:
+        assert mart_rows(connection) == mart_rows(source)
+
+
+@pytest.mark.parametrize(
+    "argv, validator_exit, dbt_calls, validations",
+    [
+        (("--skip-build",), 0, [], 0),
+        (("--skip-publish",), 0, [("dbt", "build")], 1),
+    ],
+)
+def test_skip_build_and_skip_publish(stubbed_run, argv, validator_exit, dbt_calls, validations):
+    run, _, published_db = stubbed_run
+    before = folder_state(published_db.parent)
+    calls, validated = run(*argv, validator_exit=validator_exit)
+    assert [c for c in calls if c[0] == "dbt"] == dbt_calls
+    assert len(validated) == validations
+    publishes = not argv
+    assert calls[-1] == ("print", published_db if publishes else None)
+    assert (folder_state(published_db.parent) != before) == publishes
