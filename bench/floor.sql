@@ -30,6 +30,10 @@ validated as not materialized (
         case
             when l.person_id is null or l.person_id = '' then 'missing_person_id'
             when l.employer_id is null or l.employer_id = '' then 'missing_employer_id'
+            -- A BSN: nine digits passing the 11-test (pseudonymous ids only).
+            when (length(l.person_id) = 9 and coalesce((9 * try_cast(substr(l.person_id, 1, 1) as integer) + 8 * try_cast(substr(l.person_id, 2, 1) as integer) + 7 * try_cast(substr(l.person_id, 3, 1) as integer) + 6 * try_cast(substr(l.person_id, 4, 1) as integer) + 5 * try_cast(substr(l.person_id, 5, 1) as integer) + 4 * try_cast(substr(l.person_id, 6, 1) as integer) + 3 * try_cast(substr(l.person_id, 7, 1) as integer) + 2 * try_cast(substr(l.person_id, 8, 1) as integer) + -1 * try_cast(substr(l.person_id, 9, 1) as integer)) % 11 = 0, false))
+                or (length(l.employer_id) = 9 and coalesce((9 * try_cast(substr(l.employer_id, 1, 1) as integer) + 8 * try_cast(substr(l.employer_id, 2, 1) as integer) + 7 * try_cast(substr(l.employer_id, 3, 1) as integer) + 6 * try_cast(substr(l.employer_id, 4, 1) as integer) + 5 * try_cast(substr(l.employer_id, 5, 1) as integer) + 4 * try_cast(substr(l.employer_id, 6, 1) as integer) + 3 * try_cast(substr(l.employer_id, 7, 1) as integer) + 2 * try_cast(substr(l.employer_id, 8, 1) as integer) + -1 * try_cast(substr(l.employer_id, 9, 1) as integer)) % 11 = 0, false))
+                then 'identifier_looks_like_a_bsn'
             when l.period_start is null or l.period_end is null then 'missing_period'
             when l.period_end < l.period_start then 'period_ends_before_it_starts'
             when l.period_end - l.period_start >= 35 then 'period_longer_than_five_weeks'

@@ -24,6 +24,16 @@ def main(payroll_dir: Path, seeds_dir: Path, output: Path) -> None:
     keys = pl.read_csv(seeds_dir / "split_keys.csv")
 
     days = (pl.col("period_end") - pl.col("period_start")).dt.total_days() + 1
+
+    def looks_like_a_bsn(column: str) -> pl.Expr:
+        """Nine digits passing the 11-test: a BSN, where the input must be pseudonymous. The
+        digits come from the id as one integer (string slicing per digit is 2x slower)."""
+        text = pl.col(column)
+        number = pl.when(text.str.contains(r"^[0-9]{9}$")).then(text.str.to_integer(strict=False))
+        weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
+        weighted = sum(w * ((number // 10 ** (8 - i)) % 10) for i, w in enumerate(weights))
+        return (weighted % 11 == 0).fill_null(False)
+
     by_key = (
         lines.with_columns(
             pl.col("person_id").str.strip_chars().replace("", None),
@@ -43,6 +53,8 @@ def main(payroll_dir: Path, seeds_dir: Path, output: Path) -> None:
             rejected=(
                 pl.col("person_id").is_null()
                 | pl.col("employer_id").is_null()
+                | looks_like_a_bsn("person_id")
+                | looks_like_a_bsn("employer_id")
                 | pl.col("period_start").is_null()
                 | pl.col("period_end").is_null()
                 | (pl.col("period_end") < pl.col("period_start"))
