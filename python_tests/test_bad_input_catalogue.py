@@ -554,24 +554,42 @@ def test_a_seed_that_no_longer_reproduces_the_letter_fails_the_published_figures
     assert run.failed_nodes() == {"assert_marts_reproduce_published_figures"}
 
 
-def test_a_seed_that_is_not_utf8_is_named_before_dbt_parses_it(tmp_path):
-    """dbt itself stops on such a seed with a traceback that names no file; the main command
-    checks the seeds' encoding first."""
+def run_main_command(project: Path, tmp_path: Path):
     import os
     import subprocess
     import sys
 
-    project = copy_project(tmp_path / "project")
-    rewrite("targets", append_line(b"2030,gem\xe9ente,1,assumed,test\n"))(project)
     env = {**os.environ, "BANENAFSPRAAK_DB": str(tmp_path / "warehouse.duckdb"),
            "BANENAFSPRAAK_PUBLISHED_DB": str(tmp_path / "published" / "banenafspraak.duckdb")}
-    completed = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(project / "scripts" / "run_measurement.py")],
         cwd=project, env=env, capture_output=True, text=True, check=False,
     )
+
+
+def test_a_seed_that_is_not_utf8_is_named_before_dbt_parses_it(tmp_path):
+    """dbt itself stops on such a seed with a traceback that names no file; the main command
+    checks the seeds' encoding first."""
+    project = copy_project(tmp_path / "project")
+    rewrite("targets", append_line(b"2030,gem\xe9ente,1,assumed,test\n"))(project)
+    completed = run_main_command(project, tmp_path)
     assert completed.returncode != 0
     lines = len((project / "seeds" / "targets.csv").read_bytes().splitlines())
     assert (
         f"seeds/targets.csv, line {lines}, is not UTF-8 text (byte 0xe9)" in completed.stderr
     ), completed.stderr
     assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_a_missing_seed_file_is_named(tmp_path):
+    """dbt itself says only that a model depends on a node that was not found."""
+    project = copy_project(tmp_path / "project")
+    (project / "seeds" / "split_keys.csv").unlink()
+    completed = run_main_command(project, tmp_path)
+    assert completed.returncode != 0
+    assert "seeds/split_keys.csv is missing. Restore it (git checkout seeds/split_keys.csv)" in (
+        completed.stderr
+    ), completed.stderr
+    plain = run_dbt(project, tmp_path / "work", "build")
+    assert plain.returncode != 0
+    assert "depends on a node named 'split_keys' which was not found" in one_line(plain.output)

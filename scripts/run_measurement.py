@@ -96,14 +96,24 @@ def compiled_analyses(report_year: int | None) -> dict[str, str]:
     return {name: (compiled_dir / f"{name}.sql").read_text() for name in ANALYSES}
 
 
-def check_seed_encoding() -> None:
-    """Exit with a clear message when a seed is not UTF-8 text.
+def check_seed_files() -> None:
+    """Exit with a clear message when a seed file is missing or is not UTF-8 text.
 
-    dbt reads every seed while it parses the project, before any hook of ours can run, and stops
-    on a file that is not UTF-8 with a bare Python traceback that names no file. Every other
-    problem of an input file is found by the on-run-start hook (macro check_input_files).
+    dbt finds these before any hook of ours can run, and says so badly: a missing seed becomes
+    "depends on a node named 'targets' which was not found", and a seed that is not UTF-8 a bare
+    Python traceback that names no file. Every other problem of an input file is found by the
+    on-run-start hook (macro check_input_files). The seeds are the ones seeds/_seeds.yml documents.
     """
-    for path in sorted((PROJECT_DIR / "seeds").glob("*.csv")):
+    import yaml
+
+    documented = yaml.safe_load((PROJECT_DIR / "seeds" / "_seeds.yml").read_text(encoding="utf-8"))
+    for seed in documented["seeds"]:
+        path = PROJECT_DIR / "seeds" / f"{seed['name']}.csv"
+        if not path.exists():
+            sys.exit(
+                f"The input cannot be read, so nothing was built: seeds/{path.name} is missing. "
+                f"Restore it (git checkout seeds/{path.name}) and run the measurement again."
+            )
         content = path.read_bytes()
         try:
             content.decode("utf-8")
@@ -194,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     untouched = f" Nothing was published: {published_db} is as it was."
-    check_seed_encoding()
+    check_seed_files()
     invoke_dbt(["build"], on_failure=untouched)
     validate_marts(working_db, published_db)
     if args.skip_publish:
