@@ -17,6 +17,18 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
 # What a copy of the project needs to build; the rest (.venv, target, logs) stays behind.
+# Debian's Chromium for the browser tests (report, docs site), started so that it makes no request
+# of its own: without the background-networking flags it calls Google's hosts at every start.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+)
 PROJECT_CONTENT = (
     "dbt_project.yml",
     "profiles.yml",
