@@ -15,7 +15,8 @@ Steps, each only when the one before succeeded:
    BANENAFSPRAAK_PUBLISHED_DB (default: published/banenafspraak.duckdb), with Parquet copies and a
    manifest beside it, replaced by one atomic rename. A failed build or validation exits non-zero
    and leaves the published files exactly as they were.
-4. The letter's tables: the analyses `letter_table_1` and `letter_year_on_year`, compiled by dbt
+4. The visual report (scripts/render_report.py): published/report.html, beside the published file.
+5. The letter's tables: the analyses `letter_table_1` and `letter_year_on_year`, compiled by dbt
    and run on the PUBLISHED marts, i.e. on what BI tools see. Only the `bron` column (how many of a
    row's figures were published by the ministry) comes from the published-figures seed, which lives
    in the working warehouse and is not published. With --skip-publish or --skip-build everything is
@@ -33,6 +34,7 @@ import sys
 from pathlib import Path
 
 from publish import PublishError, describe, publish, published_db_path, working_db_path
+from render_report import REPORT_NAME, ReportError, render_report
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_DIR / "target" / "banenafspraak.duckdb"
@@ -215,6 +217,11 @@ def main(argv: list[str] | None = None) -> None:
     except PublishError as error:
         sys.exit(str(error))
     print(describe(result))
+    try:
+        report = render_report(result.published_db, result.published_db.parent / REPORT_NAME)
+    except ReportError as error:
+        sys.exit(f"The marts were published, but the report could not be written: {error}")
+    print(f"Wrote the report to {report}: open it in a browser.")
     print_letter_tables(args.year, published_db=result.published_db)
 
 

@@ -1,0 +1,1117 @@
+"""Render the visual report: one self-contained HTML file from the published marts.
+
+Usage (from the project root, in the virtual environment):
+
+    python scripts/render_report.py                     # published/report.html
+    python scripts/render_report.py --year 2022         # table 1 for another measured year
+    python scripts/render_report.py --out report.html   # somewhere else
+
+What it reads:
+
+- the PUBLISHED marts (BANENAFSPRAAK_PUBLISHED_DB, default published/banenafspraak.duckdb; see
+  scripts/publish.py), opened read-only, so the report shows what BI tools see. Run
+  `python scripts/run_measurement.py` first: it builds, checks and publishes the marts.
+- three seeds, for what the marts do not hold: the provenance of each split key
+  (seeds/split_keys.csv), the targets of the years after the latest measured year
+  (seeds/targets.csv; the marts carry a target only on measured years) and the provenance of the
+  December hours (seeds/december_hours.csv). Where a seed and the marts both hold a number (a split
+  key share, a target) they must agree; otherwise the marts were built from other seeds and the
+  report stops, rather than put a provenance beside a number it does not describe.
+
+What it writes (default: report.html beside the published file, so published/report.html): one
+HTML file that is readable offline. It fetches nothing: CSS is inline, the charts are inline SVG
+drawn here (no script, no font, no image), text uses the reader's own sans-serif font. Labels are
+Dutch, the language of the results letter. Contents: table 1 of the letter for the latest
+measured year (like analyses/letter_table_1.sql), extra jobs against the target path 2015-2026
+per sector, formal versus loan jobs per year, year-on-year deltas, the split key per year with
+its provenance, and a list of every assumed input number. The output is deterministic: no
+timestamps, no machine paths.
+
+Paths: the command-line options are relative to the current directory; the environment variable
+BANENAFSPRAAK_PUBLISHED_DB, like profiles.yml, is relative to the project root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import math
+import os
+import sys
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import duckdb
+
+from publish import MARTS, SCHEMA, published_db_path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds"
+REPORT_NAME = "report.html"
+
+SECTORS = ("market", "government", "total")
+FORMS = ("formal", "loan", "total")
+SECTOR_NL = {"market": "markt", "government": "overheid", "total": "totaal"}
+FORM_NL = {"formal": "formele dienstverbanden", "loan": "inleenverbanden", "total": "totaal"}
+RELATION_NL = {
+    "regular": "formeel dienstverband",
+    "temp_agency": "uitzendrelatie",
+    "sheltered_secondment": "Wsw-detachering",
+}
+PROVENANCE_NL = {
+    "published": "gepubliceerd",
+    "assumed": "aangenomen",
+    "reconstructed": "gereconstrueerd",
+}
+TABLE_1_ROWS = (
+    ("formal", "Formele dienstverbanden"),
+    ("loan", "Inleenverbanden (uitzendrelaties en Wsw-detacheringen)"),
+    ("total", "Totaal"),
+    ("target", "Doelstelling Sociaal Akkoord"),
+)
+
+# Colours: sectors blue and orange, forms two greens, targets dark grey.
+COLOUR = {
+    "market": "#1f5fa8",
+    "government": "#d9730d",
+    "total": "#333333",
+    "formal": "#23607a",
+    "loan": "#8cc0d6",
+    "target": "#555555",
+    "grid": "#e3e3e3",
+    "axis": "#888888",
+    "text": "#222222",
+    "muted": "#666666",
+}
+FONT = "system-ui, 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
+
+
+class ReportError(Exception):
+    """The report cannot be made; the message says why and what to do."""
+
+
+# --- numbers in Dutch --------------------------------------------------------------------------
+
+
+def round_half_away(value: float) -> int:
+    """Round half away from zero, as the project rounds every figure (CONTRACT rule 8)."""
+    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def nl_int(value: int | float | None) -> str:
+    """A whole number with a dot for thousands (70.388), a real minus sign for negatives."""
+    if value is None:
+        return ""
+    number = value if isinstance(value, int) else round_half_away(value)
+    text = f"{abs(number):,}".replace(",", ".")
+    return f"\u2212{text}" if number < 0 else text
+
+
+def nl_signed(value: int) -> str:
+    return f"+{nl_int(value)}" if value > 0 else nl_int(value)
+
+
+def nl_decimal(value: float, places: int) -> str:
+    text = f"{abs(value):,.{places}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"\u2212{text}" if value < 0 else text
+
+
+def nl_percent(share: float | None, places: int = 1) -> str:
+    return "" if share is None else f"{nl_decimal(share * 100, places)}%"
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+# --- the data ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitKey:
+    year: int
+    sector: str
+    share: float
+    provenance: str
+    source: str
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    year: int
+    relation_type: str
+    sector: str
+    paid_hours: float
+    provenance: str
+    note: str
+
+
+@dataclass
+class ReportData:
+    years: list[int]  # measured years, ascending
+    report_year: int
+    # (year, sector, form) -> row of mart_baseline_comparison, as a dict
+    comparison: dict[tuple[int, str, str], dict]
+    # (year, sector, form) -> row of mart_year_on_year
+    year_on_year: dict[tuple[int, str, str], dict]
+    # (year, sector, form) -> row of mart_formal_loan_breakdown
+    breakdown: dict[tuple[int, str, str], dict]
+    # (year, sector) -> target extra jobs, market and government, 2015-2026; and where it came from
+    targets: dict[tuple[int, str], int]
+    target_origin: dict[int, str]  # year -> 'marts' or 'seed'
+    split_keys: list[SplitKey]  # every row of seeds/split_keys.csv
+    hours: list[HoursRow]  # every row of seeds/december_hours.csv
+
+
+def _read_seed(seeds_dir: Path, name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    path = seeds_dir / f"{name}.csv"
+    if not path.is_file():
+        raise ReportError(
+            f"Cannot make the report: seeds/{path.name} is missing ({path}). The report reads "
+            f"provenance from it; restore it (git checkout seeds/{path.name})."
+        )
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in columns if column not in (reader.fieldnames or [])]
+        if missing:
+            raise ReportError(
+                f"Cannot make the report: seeds/{path.name} lacks the column(s) "
+                f"{', '.join(missing)} (docs/CONTRACT.md, section 1)."
+            )
+        return list(reader)
+
+
+def _query(connection: duckdb.DuckDBPyConnection, mart: str) -> list[dict]:
+    cursor = connection.execute(f'select * from "{SCHEMA}"."{mart}" order by all')
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _by_grain(rows: list[dict]) -> dict[tuple[int, str, str], dict]:
+    return {(row["measurement_year"], row["sector"], row["employment_form"]): row for row in rows}
+
+
+def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = None) -> ReportData:
+    """Read the published marts (read-only) and the seeds the report needs."""
+    if not published_db.is_file():
+        raise ReportError(
+            f"Cannot make the report: the published marts file {published_db} does not exist. "
+            "Run scripts/run_measurement.py first: it builds, checks and publishes the marts "
+            "(or point BANENAFSPRAAK_PUBLISHED_DB / --published-db at a published file)."
+        )
+    try:
+        connection = duckdb.connect(str(published_db), read_only=True)
+    except duckdb.Error as error:
+        raise ReportError(
+            f"Cannot make the report: {published_db} cannot be opened as a DuckDB file ({error}). "
+            "Run scripts/run_measurement.py first to publish the marts again."
+        ) from error
+    with connection:
+        present = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]
+            ).fetchall()
+        }
+        missing = [name for name in MARTS if name not in present]
+        if missing:
+            raise ReportError(
+                f"Cannot make the report: {published_db} lacks "
+                f"{', '.join(f'{SCHEMA}.{name}' for name in missing)}; it is not a published marts "
+                "file. Run scripts/run_measurement.py first."
+            )
+        comparison = _by_grain(_query(connection, "mart_baseline_comparison"))
+        year_on_year = _by_grain(_query(connection, "mart_year_on_year"))
+        breakdown = _by_grain(_query(connection, "mart_formal_loan_breakdown"))
+
+    years = sorted({year for year, _, _ in comparison})
+    if not years:
+        raise ReportError(
+            f"Cannot make the report: {SCHEMA}.mart_baseline_comparison in {published_db} has no "
+            "rows. Run scripts/run_measurement.py first."
+        )
+    if report_year is None:
+        report_year = years[-1]
+    elif report_year not in years:
+        raise ReportError(
+            f"Cannot make the report for {report_year}: the published marts hold the measurement "
+            f"years {years[0]}-{years[-1]}."
+        )
+
+    # Targets: the marts hold them on measured years (rows with employment form total); the path
+    # to 2026 goes on past the latest measured year, for which only the seed has them.
+    targets: dict[tuple[int, str], int] = {}
+    target_origin: dict[int, str] = {}
+    for (year, sector, form), row in comparison.items():
+        if form == "total" and sector != "total" and row["target_extra_jobs"] is not None:
+            targets[(year, sector)] = int(row["target_extra_jobs"])
+            target_origin[year] = "marts"
+    for row in _read_seed(
+        seeds_dir, "targets", ("measurement_year", "sector", "target_extra_jobs")
+    ):
+        key = (int(row["measurement_year"]), row["sector"])
+        value = int(row["target_extra_jobs"])
+        if key in targets and targets[key] != value:
+            raise ReportError(
+                f"Cannot make the report: the published marts hold a target of {targets[key]} "
+                f"extra jobs for {key[1]} in {key[0]}, seeds/targets.csv {value}. The marts were "
+                "built from other seeds: run scripts/run_measurement.py first."
+            )
+        if key[0] > years[-1]:
+            targets[key] = value
+            target_origin[key[0]] = "seed"
+
+    split_keys = [
+        SplitKey(
+            int(row["measurement_year"]),
+            row["sector"],
+            float(row["share"]),
+            row["provenance"],
+            row["source"],
+        )
+        for row in _read_seed(
+            seeds_dir, "split_keys", ("measurement_year", "sector", "share", "provenance", "source")
+        )
+    ]
+    seed_share = {(key.year, key.sector): key for key in split_keys}
+    for (year, sector, form), row in breakdown.items():
+        if form != "loan" or sector == "total":
+            continue
+        key = seed_share.get((year, sector))
+        share = row["split_key_share"]
+        if key is None or share is None or abs(key.share - share) > 1e-9:
+            raise ReportError(
+                f"Cannot make the report: the published marts split the loan jobs of {year} with "
+                f"a {sector} share of {share}, but seeds/split_keys.csv holds "
+                f"{'no key' if key is None else key.share} for that year and sector, so its "
+                "provenance does not describe the published figure. The marts were built from "
+                "other seeds: run scripts/run_measurement.py first."
+            )
+
+    hours = [
+        HoursRow(
+            int(row["measurement_year"]),
+            row["relation_type"],
+            row["employer_sector"] or "",
+            float(row["paid_hours"]),
+            row["provenance"],
+            row["provenance_note"],
+        )
+        for row in _read_seed(
+            seeds_dir,
+            "december_hours",
+            (
+                "measurement_year",
+                "relation_type",
+                "employer_sector",
+                "paid_hours",
+                "provenance",
+                "provenance_note",
+            ),
+        )
+    ]
+    return ReportData(
+        years=years,
+        report_year=report_year,
+        comparison=comparison,
+        year_on_year=year_on_year,
+        breakdown=breakdown,
+        targets=targets,
+        target_origin=target_origin,
+        split_keys=split_keys,
+        hours=hours,
+    )
+
+
+def table_1(
+    data: ReportData, year: int | None = None
+) -> list[tuple[str, int | None, int | None, int | None]]:
+    """The letter's table 1 (analyses/letter_table_1.sql) from mart_baseline_comparison:
+    (row label, market, government, total) in whole extra jobs against the baseline."""
+    year = data.report_year if year is None else year
+    rows = []
+    for key, label in TABLE_1_ROWS:
+        if key == "target":
+            values = [data.comparison[(year, s, "total")]["target_extra_jobs"] for s in SECTORS]
+        else:
+            values = [data.comparison[(year, s, key)]["extra_jobs_rounded"] for s in SECTORS]
+        rows.append((label, *values))
+    return rows
+
+
+# --- SVG ---------------------------------------------------------------------------------------
+
+
+def nice_ceiling(value: float) -> tuple[float, float]:
+    """An axis maximum >= value and a tick step: 1, 2, 2.5 or 5 times a power of ten."""
+    if value <= 0:
+        return 1.0, 1.0
+    rough = value / 5
+    power = 10 ** (len(str(int(rough))) - 1) if rough >= 1 else 1
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * power
+        if rough <= step:
+            break
+    top = step * -(-value // step)
+    return top, step
+
+
+class Svg:
+    """A small SVG canvas: elements appended as text, coordinates in viewBox units."""
+
+    def __init__(self, chart_id: str, width: int, height: int, title: str):
+        self.chart_id = chart_id
+        self.width = width
+        self.height = height
+        self.parts = [f"<title>{esc(title)}</title>"]
+
+    def add(self, element: str) -> None:
+        self.parts.append(element)
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        content: str,
+        size: int = 11,
+        anchor: str = "middle",
+        colour: str = COLOUR["muted"],
+        weight: str = "normal",
+    ) -> None:
+        self.add(
+            f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+            f'fill="{colour}" font-weight="{weight}">{esc(content)}</text>'
+        )
+
+    def heading(self, x: float, content: str) -> None:
+        """The chart's own title, above the plotting area."""
+        self.text(x, 18, content, size=13, anchor="start", colour=COLOUR["text"], weight="bold")
+
+    def line(
+        self,
+        x1: float,
+        y1: float,
+        x2: float,
+        y2: float,
+        colour: str,
+        width: float = 1,
+        dash: str = "",
+    ) -> None:
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        self.add(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
+            f'stroke-width="{width}"{dash_attr}/>'
+        )
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, extra: str = "") -> None:
+        if h < 0:
+            y, h = y + h, -h
+        self.add(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{max(h, 0.5):.1f}" '
+            f'fill="{fill}"{extra}/>'
+        )
+
+    def render(self) -> str:
+        body = "".join(self.parts)
+        return (
+            f'<svg id="{self.chart_id}" class="chart" viewBox="0 0 {self.width} {self.height}" '
+            f'width="{self.width}" height="{self.height}" role="img" '
+            f'font-family="{esc(FONT)}">{body}</svg>'
+        )
+
+
+@dataclass
+class Plot:
+    """The plotting area of a chart with a linear y axis from y_min to y_max."""
+
+    svg: Svg
+    left: float
+    top: float
+    right: float
+    bottom: float
+    y_min: float
+    y_max: float
+    step: float
+
+    def y(self, value: float) -> float:
+        span = self.y_max - self.y_min
+        return self.bottom - (value - self.y_min) / span * (self.bottom - self.top)
+
+    def y_axis(self, label_format=nl_int) -> None:
+        tick = self.y_min
+        while tick <= self.y_max + self.step / 1000:
+            y = self.y(tick)
+            colour = COLOUR["axis"] if abs(tick) < 1e-9 else COLOUR["grid"]
+            self.svg.line(self.left, y, self.right, y, colour)
+            self.svg.text(self.left - 6, y + 4, label_format(tick), anchor="end")
+            tick += self.step
+
+
+def chart_extra_vs_target(data: ReportData, sector: str) -> str:
+    """Extra jobs (measured) against the target path, one sector, 2012 to the last target year."""
+    first = data.years[0]
+    last = max([year for year, _ in data.targets] + data.years)
+    svg = Svg(
+        f"chart-extra-{sector}", 530, 300, f"Extra banen en doelstelling, {SECTOR_NL[sector]}"
+    )
+    measured = [(y, data.comparison[(y, sector, "total")]["extra_jobs"]) for y in data.years]
+    target = sorted((y, v) for (y, s), v in data.targets.items() if s == sector)
+    peak = max([v for _, v in measured] + [v for _, v in target] + [1])
+    low = min([v for _, v in measured] + [0])
+    top, step = nice_ceiling(peak * 1.04)
+    bottom_value = 0.0 if low >= 0 else -nice_ceiling(-low)[0]
+    plot = Plot(svg, 62, 34, 516, 262, bottom_value, top, step)
+    plot.y_axis()
+
+    def x(year: float) -> float:
+        return (
+            plot.left + 12 + (year - first) / max(last - first, 1) * (plot.right - plot.left - 24)
+        )
+
+    for year in range(first, last + 1):
+        svg.line(x(year), plot.bottom, x(year), plot.bottom + 4, COLOUR["axis"])
+        if (year - first) % 2 == 0 or year == last:
+            svg.text(x(year), plot.bottom + 18, str(year))
+    # The last measured year: a faint marker, so the measured line visibly ends there.
+    svg.line(x(data.years[-1]), plot.top, x(data.years[-1]), plot.bottom, COLOUR["grid"], 1, "2 3")
+
+    colour = COLOUR[sector]
+    if target:
+        points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in target)
+        svg.add(
+            f'<polyline points="{points}" fill="none" stroke="{COLOUR["target"]}" '
+            f'stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        for y, v in target:
+            svg.add(
+                f'<circle cx="{x(y):.1f}" cy="{plot.y(v):.1f}" r="3.2" fill="#ffffff" '
+                f'stroke="{COLOUR["target"]}" stroke-width="1.5"/>'
+            )
+        end_year, end_value = target[-1]
+        svg.text(
+            x(end_year),
+            plot.y(end_value) - 10,
+            f"doelstelling {end_year}: {nl_int(end_value)}",
+            anchor="end",
+            colour=COLOUR["target"],
+        )
+    points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in measured)
+    svg.add(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+    for y, v in measured:
+        svg.add(f'<circle cx="{x(y):.1f}" cy="{plot.y(v):.1f}" r="3.4" fill="{colour}"/>')
+    last_year, last_value = measured[-1]
+    svg.text(
+        x(last_year) + 6,
+        plot.y(last_value) + 16,
+        f"{last_year}: {nl_int(last_value)}",
+        anchor="start",
+        colour=colour,
+        weight="bold",
+    )
+    svg.heading(plot.left, f"{SECTOR_NL[sector].capitalize()}: extra banen t.o.v. de nulmeting")
+    return svg.render()
+
+
+def _bar_positions(count: int, left: float, right: float, fill: float = 0.68):
+    band = (right - left) / count
+    return band, band * fill
+
+
+def chart_formal_loan(data: ReportData) -> str:
+    """Jobs per year, market and government together: formal jobs with loan jobs on top."""
+    svg = Svg("chart-formal-loan", 1080, 300, "Formele dienstverbanden en inleenverbanden per jaar")
+    rows = [
+        (
+            y,
+            data.comparison[(y, "total", "formal")]["jobs"],
+            data.comparison[(y, "total", "loan")]["jobs"],
+        )
+        for y in data.years
+    ]
+    top, step = nice_ceiling(max(formal + loan for _, formal, loan in rows) * 1.06)
+    plot = Plot(svg, 70, 34, 1064, 262, 0, top, step)
+    plot.y_axis()
+    band, width = _bar_positions(len(rows), plot.left, plot.right)
+    for index, (year, formal, loan) in enumerate(rows):
+        x = plot.left + index * band + (band - width) / 2
+        svg.rect(x, plot.y(formal), width, plot.bottom - plot.y(formal), COLOUR["formal"])
+        svg.rect(
+            x, plot.y(formal + loan), width, plot.y(formal) - plot.y(formal + loan), COLOUR["loan"]
+        )
+        svg.text(x + width / 2, plot.y(formal + loan) - 5, nl_int(formal + loan), size=10)
+        svg.text(x + width / 2, plot.bottom + 18, str(year))
+    svg.heading(plot.left, "Banen in december (markt en overheid samen)")
+    return svg.render()
+
+
+def chart_year_on_year(data: ReportData) -> str:
+    """The change in extra jobs against the year before, market and government (all forms)."""
+    svg = Svg("chart-year-on-year", 1080, 300, "Ontwikkeling ten opzichte van het jaar ervoor")
+    years = sorted({y for y, s, f in data.year_on_year if f == "total"})
+    values = {
+        (y, s): data.year_on_year[(y, s, "total")]["delta"]
+        for y in years
+        for s in ("market", "government")
+    }
+    high = max(list(values.values()) + [0])
+    low = min(list(values.values()) + [0])
+    top, step = nice_ceiling(max(high, -low) * 1.1)
+    bottom_value = 0.0 if low >= 0 else -step * math.ceil(-low / step)
+    plot = Plot(svg, 70, 34, 1064, 262, bottom_value, max(top, step), step)
+    plot.y_axis(nl_int)
+    band, width = _bar_positions(len(years), plot.left, plot.right, 0.74)
+    zero = plot.y(0)
+    for index, year in enumerate(years):
+        x = plot.left + index * band + (band - width) / 2
+        for offset, sector in enumerate(("market", "government")):
+            value = values[(year, sector)]
+            svg.rect(
+                x + offset * width / 2,
+                plot.y(value),
+                width / 2 - 2,
+                zero - plot.y(value),
+                COLOUR[sector],
+            )
+        svg.text(x + width / 2, plot.bottom + 18, str(year))
+    svg.heading(plot.left, "Verschil in extra banen met het jaar ervoor")
+    return svg.render()
+
+
+def chart_split_key(data: ReportData) -> str:
+    """The split key per measured year: market share below, government share above; hatched
+    where the key is assumed rather than published."""
+    svg = Svg("chart-split-key", 1080, 300, "Verdeelsleutel inleenverbanden per jaar")
+    svg.add(
+        '<defs><pattern id="assumed-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="3" height="7" fill="#ffffff" '
+        'fill-opacity="0.55"/></pattern></defs>'
+    )
+    keys = {(k.year, k.sector): k for k in data.split_keys}
+    plot = Plot(svg, 70, 34, 1064, 250, 0, 1, 0.25)
+    plot.y_axis(lambda v: nl_percent(v, 0))
+    band, width = _bar_positions(len(data.years), plot.left, plot.right)
+    for index, year in enumerate(data.years):
+        x = plot.left + index * band + (band - width) / 2
+        market = keys[(year, "market")]
+        assumed = (
+            market.provenance != "published" or keys[(year, "government")].provenance != "published"
+        )
+        svg.rect(
+            x, plot.y(market.share), width, plot.bottom - plot.y(market.share), COLOUR["market"]
+        )
+        svg.rect(x, plot.top, width, plot.y(market.share) - plot.top, COLOUR["government"])
+        if assumed:
+            svg.rect(x, plot.top, width, plot.bottom - plot.top, "url(#assumed-hatch)")
+        svg.text(
+            x + width / 2,
+            plot.y(market.share) + 16,
+            nl_percent(market.share),
+            size=10,
+            colour="#ffffff",
+            weight="bold",
+        )
+        svg.text(x + width / 2, plot.bottom + 16, str(year))
+        svg.text(
+            x + width / 2,
+            plot.bottom + 30,
+            PROVENANCE_NL["assumed" if assumed else "published"],
+            size=10,
+            colour=COLOUR["muted"] if assumed else COLOUR["text"],
+        )
+    svg.heading(plot.left, "Aandeel van markt en overheid in de inleenbanen")
+    return svg.render()
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+CSS = f"""
+* {{ box-sizing: border-box; }}
+body {{ margin: 0; background: #ffffff; color: {COLOUR["text"]}; font-family: {FONT};
+  font-size: 14px; line-height: 1.45; }}
+main {{ width: 1120px; margin: 0 auto; padding: 24px 20px 48px; }}
+h1 {{ font-size: 24px; margin: 0 0 4px; }}
+h2 {{ font-size: 18px; margin: 32px 0 8px; padding-top: 12px; border-top: 1px solid #dddddd; }}
+h3 {{ font-size: 15px; margin: 20px 0 6px; }}
+p {{ margin: 6px 0; max-width: 960px; }}
+.lead {{ color: {COLOUR["muted"]}; }}
+.note {{ background: #fff6e0; border-left: 4px solid #e0a100; padding: 8px 12px; margin: 12px 0; }}
+figure {{ margin: 8px 0 4px; }}
+.panels {{ display: flex; gap: 20px; }}
+svg.chart {{ display: block; background: #ffffff; }}
+.legend {{ display: flex; flex-wrap: wrap; gap: 18px; margin: 6px 0 2px; color: {COLOUR["muted"]};
+  font-size: 13px; }}
+.legend span.key {{ display: inline-block; width: 22px; height: 10px; margin-right: 6px;
+  vertical-align: middle; }}
+.legend span.line {{ height: 0; border-top: 3px solid; }}
+.legend span.dashed {{ height: 0; border-top: 2px dashed; }}
+.legend span.hatched {{
+  background: repeating-linear-gradient(45deg, #1f5fa8 0 4px, #8fb0d4 4px 7px); }}
+table {{ border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }}
+th, td {{ padding: 4px 10px; border-bottom: 1px solid #e6e6e6; text-align: left;
+  vertical-align: top; }}
+th {{ background: #f4f4f4; font-weight: 600; }}
+th.group {{ text-align: center; border-bottom: 1px solid #cccccc; }}
+td.num, th.num {{ text-align: right; white-space: nowrap; }}
+tr.total td {{ font-weight: 600; border-top: 1px solid #999999; }}
+tr.target td {{ color: {COLOUR["muted"]}; font-style: italic; }}
+table.small {{ font-size: 12.5px; }}
+td.text {{ max-width: 620px; }}
+details {{ margin: 8px 0; }}
+summary {{ cursor: pointer; color: {COLOUR["market"]}; }}
+footer {{ margin-top: 36px; color: {COLOUR["muted"]}; font-size: 12.5px; }}
+"""
+
+
+def _table(
+    headers: list[tuple[str, bool]],
+    rows: list[tuple[list[tuple[str, bool]], str]],
+    table_id: str = "",
+    css_class: str = "",
+    groups: list[tuple[str, int]] | None = None,
+) -> str:
+    """headers: (text, numeric); rows: ([(cell text, numeric)], row css class); groups: an
+    optional header row above the headers, (text, number of columns it spans)."""
+    id_attr = f' id="{table_id}"' if table_id else ""
+    class_attr = f' class="{css_class}"' if css_class else ""
+    num = ' class="num"'
+    head = "".join(f"<th{num if numeric else ''}>{esc(text)}</th>" for text, numeric in headers)
+    if groups:
+        group_cells = "".join(
+            f'<th colspan="{span}" class="group">{esc(text)}</th>' for text, span in groups
+        )
+        head = f"{group_cells}</tr><tr>{head}"
+    body = []
+    for cells, row_class in rows:
+        tds = "".join(
+            f'<td class="{"num" if numeric else "text"}">{esc(text)}</td>'
+            for text, numeric in cells
+        )
+        tr_class = f' class="{row_class}"' if row_class else ""
+        body.append(f"<tr{tr_class}>{tds}</tr>")
+    return (
+        f"<table{id_attr}{class_attr}><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _legend(items: list[tuple[str, str, str]]) -> str:
+    """items: (css kind: box/line/dashed/hatched, colour, label)."""
+    spans = []
+    for kind, colour, label in items:
+        style = (
+            f"border-color: {colour};"
+            if kind in ("line", "dashed")
+            else (f"background: {colour};" if kind == "box" else "")
+        )
+        spans.append(f'<span><span class="key {kind}" style="{style}"></span>{esc(label)}</span>')
+    return f'<div class="legend">{"".join(spans)}</div>'
+
+
+def section_table_1(data: ReportData) -> str:
+    year = data.report_year
+    rows = []
+    for (key, _), (label, market, government, total) in zip(
+        TABLE_1_ROWS, table_1(data), strict=True
+    ):
+        rows.append(
+            (
+                [
+                    (label, False),
+                    (nl_int(market), True),
+                    (nl_int(government), True),
+                    (nl_int(total), True),
+                ],
+                {"total": "total", "target": "target"}.get(key, ""),
+            )
+        )
+    table = _table(
+        [
+            ("Vorm", False),
+            ("Toename banen markt", True),
+            ("Toename banen overheid", True),
+            ("Totale toename banen", True),
+        ],
+        rows,
+        table_id="tabel-1",
+    )
+    total = data.comparison[(year, "total", "total")]
+    status = (
+        "De doelstelling voor beide sectoren samen is gehaald."
+        if total["target_met"]
+        else f"Tot de doelstelling voor beide sectoren samen ontbreken "
+        f"{nl_int(total['target_shortfall'])} banen."
+        if total["target_met"] is False
+        else f"Voor {year} geldt nog geen doelstelling."
+    )
+    return (
+        '<section id="sectie-tabel-1">'
+        f"<h2>Tabel 1: resultaten eind {year} ten opzichte van de nulmeting</h2>"
+        f"<p>Extra banen ten opzichte van de nulmeting (december {data.years[0]}), afgerond op "
+        "hele banen; "
+        "markt en overheid kunnen door afronding één baan van het totaal verschillen. "
+        f"{esc(status)}</p>{table}</section>"
+    )
+
+
+def section_targets(data: ReportData) -> str:
+    seed_years = sorted(y for y, origin in data.target_origin.items() if origin == "seed")
+    origin = (
+        f" De doelstellingen van {seed_years[0]}-{seed_years[-1]} (nog geen meetjaar) komen uit "
+        "seeds/targets.csv; die van de meetjaren uit de marts."
+        if seed_years
+        else ""
+    )
+    target_years = sorted({y for y, _ in data.targets})
+    rows = []
+    for year in sorted(set(data.years) | set(target_years)):
+        cells = [(str(year), False)]
+        for sector in ("market", "government", "total"):
+            row = data.comparison.get((year, sector, "total"))
+            if sector == "total":
+                target = (
+                    data.targets.get((year, "market"), 0)
+                    + data.targets.get((year, "government"), 0)
+                    if (year, "market") in data.targets
+                    else None
+                )
+            else:
+                target = data.targets.get((year, sector))
+            cells += [
+                (nl_int(row["extra_jobs_rounded"]) if row else "", True),
+                (nl_int(target), True),
+            ]
+        rows.append((cells, ""))
+    table = _table(
+        [
+            ("Jaar", False),
+            ("Markt: extra banen", True),
+            ("Markt: doelstelling", True),
+            ("Overheid: extra banen", True),
+            ("Overheid: doelstelling", True),
+            ("Totaal: extra banen", True),
+            ("Totaal: doelstelling", True),
+        ],
+        rows,
+        table_id="tabel-doelstelling",
+        css_class="small",
+    )
+    return (
+        '<section id="sectie-doelstelling"><h2>Extra banen en de doelstelling per sector</h2>'
+        f"<p>Gemeten extra banen ten opzichte van de nulmeting ({data.years[0]}-{data.years[-1]}) "
+        f"naast het pad van de doelstelling ({target_years[0]}-{target_years[-1]}, "
+        f"Sociaal Akkoord, Regeling Wfsv art. 3.29).{esc(origin)}</p>"
+        + _legend(
+            [
+                ("line", COLOUR["market"], "extra banen markt"),
+                ("line", COLOUR["government"], "extra banen overheid"),
+                ("dashed", COLOUR["target"], "doelstelling"),
+            ]
+        )
+        + '<figure class="panels">'
+        + chart_extra_vs_target(data, "market")
+        + chart_extra_vs_target(data, "government")
+        + "</figure>"
+        + f"<details><summary>De cijfers per jaar</summary>{table}</details></section>"
+    )
+
+
+def section_formal_loan(data: ReportData) -> str:
+    rows = []
+    for year in data.years:
+        cells = [(str(year), False)]
+        for sector in SECTORS:
+            for form in ("formal", "loan"):
+                cells.append((nl_int(data.comparison[(year, sector, form)]["jobs_rounded"]), True))
+        share = data.breakdown[(year, "total", "loan")]["share_of_sector_jobs"]
+        cells.append((nl_percent(share), True))
+        rows.append((cells, ""))
+    table = _table(
+        [
+            ("Jaar", False),
+            ("formeel", True),
+            ("inleen", True),
+            ("formeel", True),
+            ("inleen", True),
+            ("formeel", True),
+            ("inleen", True),
+            ("aandeel inleen", True),
+        ],
+        rows,
+        table_id="tabel-formeel-inleen",
+        css_class="small",
+        groups=[("", 1), ("Markt", 2), ("Overheid", 2), ("Totaal", 3)],
+    )
+    return (
+        '<section id="sectie-formeel-inleen"><h2>Formele dienstverbanden en inleenverbanden</h2>'
+        "<p>Banen in december (verloonde uren / 110,92), inclusief de banen van de nulmeting. "
+        "Inleenverbanden zijn uitzendrelaties en Wsw-detacheringen; hun banen gaan met de "
+        "verdeelsleutel van het jaar naar markt en overheid.</p>"
+        + _legend(
+            [
+                ("box", COLOUR["formal"], "formele dienstverbanden"),
+                ("box", COLOUR["loan"], "inleenverbanden"),
+            ]
+        )
+        + "<figure>"
+        + chart_formal_loan(data)
+        + "</figure>"
+        + table
+        + "</section>"
+    )
+
+
+def section_year_on_year(data: ReportData) -> str:
+    years = sorted({y for y, _, _ in data.year_on_year})
+    rows = []
+    for year in years:
+        cells = [(str(year), False)]
+        for sector in SECTORS:
+            for form in FORMS:
+                row = data.year_on_year.get((year, sector, form))
+                cells.append((nl_signed(row["delta_rounded"]) if row else "", True))
+        rows.append((cells, ""))
+    headers = [("Jaar", False)] + [
+        (form, True) for _ in SECTORS for form in ("formeel", "inleen", "totaal")
+    ]
+    table = _table(
+        headers,
+        rows,
+        table_id="tabel-jaar-op-jaar",
+        css_class="small",
+        groups=[("", 1)] + [(SECTOR_NL[s].capitalize(), 3) for s in SECTORS],
+    )
+    return (
+        '<section id="sectie-jaar-op-jaar"><h2>Ontwikkeling ten opzichte van het jaar ervoor</h2>'
+        "<p>Verschil in extra banen met het jaar ervoor, berekend op onafgeronde aantallen en dan "
+        "afgerond.</p>"
+        + _legend([("box", COLOUR["market"], "markt"), ("box", COLOUR["government"], "overheid")])
+        + "<figure>"
+        + chart_year_on_year(data)
+        + "</figure>"
+        + table
+        + "</section>"
+    )
+
+
+def section_split_key(data: ReportData) -> str:
+    keys = {(k.year, k.sector): k for k in data.split_keys}
+    rows = []
+    for year in data.years:
+        market, government = keys[(year, "market")], keys[(year, "government")]
+        provenance = PROVENANCE_NL.get(market.provenance, market.provenance)
+        source = (
+            market.source
+            if market.source == government.source
+            else f"{market.source}; {government.source}"
+        )
+        rows.append(
+            (
+                [
+                    (str(year), False),
+                    (nl_percent(market.share), True),
+                    (nl_percent(government.share), True),
+                    (provenance, False),
+                    (source, False),
+                ],
+                "",
+            )
+        )
+    table = _table(
+        [
+            ("Jaar", False),
+            ("Markt", True),
+            ("Overheid", True),
+            ("Herkomst", False),
+            ("Bron of aanname", False),
+        ],
+        rows,
+        table_id="tabel-verdeelsleutel",
+        css_class="small",
+    )
+    return (
+        '<section id="sectie-verdeelsleutel"><h2>Verdeelsleutel inleenverbanden</h2>'
+        "<p>Het aandeel van markt en overheid in de uren van inleenverbanden, per meetjaar, uit "
+        "het onderzoek van SEO. Gearceerd: aangenomen, niet gepubliceerd. De aandelen staan in de "
+        "marts (split_key_share); de herkomst in seeds/split_keys.csv.</p>"
+        + _legend(
+            [
+                ("box", COLOUR["market"], "markt"),
+                ("box", COLOUR["government"], "overheid"),
+                ("hatched", "", "aangenomen"),
+            ]
+        )
+        + "<figure>"
+        + chart_split_key(data)
+        + "</figure>"
+        + table
+        + "</section>"
+    )
+
+
+def section_assumptions(data: ReportData) -> str:
+    measured = set(data.years)
+    assumed_hours = [row for row in data.hours if row.provenance != "reconstructed"]
+    reconstructed = [row for row in data.hours if row.provenance == "reconstructed"]
+
+    def grouped(rows: list[HoursRow]) -> list[tuple[list[tuple[str, bool]], str]]:
+        """One table row per year and note: the rows of a year that share a note side by side."""
+        groups: dict[tuple[int, str], list[HoursRow]] = {}
+        for row in rows:
+            groups.setdefault((row.year, row.note), []).append(row)
+        out = []
+        for (year, note), members in sorted(groups.items(), key=lambda item: item[0][0]):
+            figures = "; ".join(
+                f"{RELATION_NL.get(m.relation_type, m.relation_type)}"
+                f"{' ' + SECTOR_NL.get(m.sector, m.sector) if m.sector else ''}: "
+                f"{nl_decimal(m.paid_hours, 2)} uur"
+                for m in members
+            )
+            out.append(([(str(year), False), (figures, False), (note, False)], ""))
+        return out
+
+    assumed_keys = [k for k in data.split_keys if k.provenance != "published"]
+    # One row per year: the market and government shares of a year side by side, with the
+    # assumption once when both rows state the same one.
+    by_year: dict[int, dict[str, SplitKey]] = {}
+    for key in assumed_keys:
+        by_year.setdefault(key.year, {})[key.sector] = key
+    key_rows = []
+    for year, keys in sorted(by_year.items()):
+        sources = list(dict.fromkeys(k.source for k in keys.values()))
+        unused = "" if year in measured else " (nog geen meetjaar: niet gebruikt)"
+        key_rows.append(
+            (
+                [(str(year), False)]
+                + [
+                    (nl_percent(keys[s].share) if s in keys else "", True)
+                    for s in ("market", "government")
+                ]
+                + [("; ".join(sources) + unused, False)],
+                "",
+            )
+        )
+    hours_headers = [
+        ("Jaar", False),
+        ("Verloonde uren in december", False),
+        ("Toelichting (uit de seed)", False),
+    ]
+    return (
+        '<section id="sectie-aannames"><h2>Aangenomen getallen</h2>'
+        '<p class="note">Er zijn geen uren gepubliceerd, alleen afgeronde banen. De meegeleverde '
+        "invoer is daarom gereconstrueerd (scripts/reconstruct_seeds.py): elke rij van "
+        "seeds/december_hours.csv is <em>gereconstrueerd</em> (vastgelegd door gepubliceerde "
+        "cijfers) of <em>aangenomen</em>, en elke verdeelsleutel <em>gepubliceerd</em> of "
+        "<em>aangenomen</em>. Hieronder elk aangenomen getal. Zijn de marts op een bestand met "
+        "loonregels per persoon gebouwd, dan gelden de aannames over de uren niet; "
+        "verdeelsleutels en doelstellingen komen altijd uit de seeds.</p>"
+        f"<h3>Verloonde uren: {len(assumed_hours)} aangenomen rijen (seeds/december_hours.csv)</h3>"
+        + _table(
+            hours_headers, grouped(assumed_hours), table_id="tabel-aanname-uren", css_class="small"
+        )
+        + f"<h3>Verdeelsleutel: {len(assumed_keys)} aangenomen aandelen (seeds/split_keys.csv)</h3>"
+        + _table(
+            [("Jaar", False), ("Markt", True), ("Overheid", True), ("Aanname", False)],
+            key_rows,
+            table_id="tabel-aanname-verdeelsleutel",
+            css_class="small",
+        )
+        + f"<h3>Verloonde uren: {len(reconstructed)} gereconstrueerde rijen "
+        "(seeds/december_hours.csv)</h3><p>Vastgelegd door gepubliceerde cijfers; de toelichting "
+        "zegt wat binnen zo'n rij nog is aangenomen.</p>"
+        + _table(
+            hours_headers,
+            grouped(reconstructed),
+            table_id="tabel-gereconstrueerd",
+            css_class="small",
+        )
+        + "</section>"
+    )
+
+
+def render_html(data: ReportData, source_name: str) -> str:
+    year = data.report_year
+    sections = [
+        section_table_1(data),
+        section_targets(data),
+        section_formal_loan(data),
+        section_year_on_year(data),
+        section_split_key(data),
+        section_assumptions(data),
+    ]
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="nl"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Banenafspraak: resultaten eind {year}</title>"
+        f"<style>{CSS}</style></head><body><main>"
+        f"<h1>Banenafspraak: resultaten eind {year}</h1>"
+        f'<p class="lead">Extra banen voor mensen met een arbeidsbeperking ten opzichte van de '
+        f"nulmeting (december {data.years[0]}), meetjaren {data.years[0]}-{data.years[-1]}. "
+        f"Uit de gepubliceerde marts ({esc(source_name)}, schema {SCHEMA}); één baan is 25,5 uur "
+        "per week, 110,92 verloonde uren in december.</p>"
+        + "".join(sections)
+        + "<footer>Gemaakt met scripts/render_report.py uit de gepubliceerde marts en de seeds "
+        "(herkomst van verdeelsleutels, uren en doelstellingen na het laatste meetjaar). Dit "
+        "bestand haalt niets op: geen scripts, lettertypen, stylesheets of afbeeldingen.</footer>"
+        "</main></body></html>\n"
+    )
+
+
+def render_report(
+    published_db: Path,
+    out: Path,
+    seeds_dir: Path = DEFAULT_SEEDS_DIR,
+    report_year: int | None = None,
+) -> Path:
+    """Write the report for `published_db` to `out` (replaced in one rename); return `out`."""
+    data = load_data(Path(published_db), Path(seeds_dir), report_year)
+    text = render_html(data, Path(published_db).name)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staged = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        staged.write_text(text, encoding="utf-8")
+        os.replace(staged, out)
+    finally:
+        staged.unlink(missing_ok=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--published-db",
+        type=Path,
+        help="the published marts (default: BANENAFSPRAAK_PUBLISHED_DB, else "
+        "published/banenafspraak.duckdb)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"the HTML file to write (default: {REPORT_NAME} beside the published file)",
+    )
+    parser.add_argument(
+        "--year", type=int, help="measurement year of table 1 (default: the latest)"
+    )
+    parser.add_argument(
+        "--seeds-dir",
+        type=Path,
+        default=DEFAULT_SEEDS_DIR,
+        help="the seeds with the provenance of split keys and hours (default: seeds/)",
+    )
+    args = parser.parse_args(argv)
+    published_db = args.published_db.resolve() if args.published_db else published_db_path()
+    out = args.out.resolve() if args.out else published_db.parent / REPORT_NAME
+    try:
+        written = render_report(published_db, out, args.seeds_dir.resolve(), args.year)
+    except ReportError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Wrote the report to {written} ({written.stat().st_size // 1024} KB).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
