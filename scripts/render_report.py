@@ -40,7 +40,6 @@ import math
 import os
 import sys
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -95,16 +94,17 @@ class ReportError(Exception):
 # --- numbers in Dutch --------------------------------------------------------------------------
 
 
-def round_half_away(value: float) -> int:
-    """Round half away from zero, as the project rounds every figure (CONTRACT rule 8)."""
-    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def nl_int(value: int | None) -> str:
+    """A whole number with a dot for thousands (70.388), a real minus sign for negatives.
 
-
-def nl_int(value: int | float | None) -> str:
-    """A whole number with a dot for thousands (70.388), a real minus sign for negatives."""
+    Only whole numbers: every figure shown is one the marts rounded (their `*_rounded` columns,
+    macro round_half_away_from_zero), so that the report never rounds by a rule of its own.
+    """
     if value is None:
         return ""
-    number = value if isinstance(value, int) else round_half_away(value)
+    if not isinstance(value, int):
+        raise TypeError(f"the report shows figures the marts rounded, not {value!r}")
+    number = value
     text = f"{abs(number):,}".replace(",", ".")
     return f"\u2212{text}" if number < 0 else text
 
@@ -439,7 +439,7 @@ class Plot:
         span = self.y_max - self.y_min
         return self.bottom - (value - self.y_min) / span * (self.bottom - self.top)
 
-    def y_axis(self, label_format=nl_int) -> None:
+    def y_axis(self, label_format=lambda tick: nl_int(int(tick))) -> None:
         tick = self.y_min
         while tick <= self.y_max + self.step / 1000:
             y = self.y(tick)
@@ -505,7 +505,7 @@ def chart_extra_vs_target(data: ReportData, sector: str) -> str:
     svg.text(
         x(last_year) + 6,
         plot.y(last_value) + 16,
-        f"{last_year}: {nl_int(last_value)}",
+        f"{last_year}: {nl_int(data.comparison[(last_year, sector, 'total')]['extra_jobs_rounded'])}",
         anchor="start",
         colour=colour,
         weight="bold",
@@ -540,7 +540,8 @@ def chart_formal_loan(data: ReportData) -> str:
         svg.rect(
             x, plot.y(formal + loan), width, plot.y(formal) - plot.y(formal + loan), COLOUR["loan"]
         )
-        svg.text(x + width / 2, plot.y(formal + loan) - 5, nl_int(formal + loan), size=10)
+        total_jobs = data.comparison[(year, "total", "total")]["jobs_rounded"]
+        svg.text(x + width / 2, plot.y(formal + loan) - 5, nl_int(total_jobs), size=10)
         svg.text(x + width / 2, plot.bottom + 18, str(year))
     svg.heading(plot.left, "Banen in december (markt en overheid samen)")
     return svg.render()
@@ -560,7 +561,7 @@ def chart_year_on_year(data: ReportData) -> str:
     top, step = nice_ceiling(max(high, -low) * 1.1)
     bottom_value = 0.0 if low >= 0 else -step * math.ceil(-low / step)
     plot = Plot(svg, 70, 34, 1064, 262, bottom_value, max(top, step), step)
-    plot.y_axis(nl_int)
+    plot.y_axis()
     band, width = _bar_positions(len(years), plot.left, plot.right, 0.74)
     zero = plot.y(0)
     for index, year in enumerate(years):
