@@ -4,24 +4,8 @@ extra_jobs as (
     select * from {{ ref('int_extra_jobs_computed') }}
 ),
 
-targets as (
-    select * from {{ ref('stg_seeds__targets') }}
-),
-
--- The target for both sectors together is the sum of the sector targets (92,500 in 2022).
 targets_with_total as (
-    select
-        measurement_year,
-        sector,
-        target_extra_jobs
-    from targets
-    union all
-    select
-        measurement_year,
-        'total' as sector,
-        cast(sum(target_extra_jobs) as integer) as target_extra_jobs
-    from targets
-    group by measurement_year
+    select * from {{ ref('int_targets_with_total') }}
 ),
 
 rounded as (

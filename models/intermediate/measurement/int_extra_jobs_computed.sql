@@ -24,29 +24,8 @@ jobs_with_totals as (
     )
 ),
 
-baseline as (
-    select
-        sector,
-        employment_form,
-        jobs as baseline_jobs
-    from jobs_with_totals
-    where measurement_year = {{ var('baseline_year') }}
-),
-
 final as (
-    select
-        jobs_with_totals.measurement_year,
-        jobs_with_totals.sector,
-        jobs_with_totals.employment_form,
-        jobs_with_totals.paid_hours,
-        jobs_with_totals.jobs,
-        baseline.baseline_jobs,
-        jobs_with_totals.jobs - baseline.baseline_jobs as extra_jobs
-    from jobs_with_totals
-    left join baseline
-        on
-            jobs_with_totals.sector = baseline.sector
-            and jobs_with_totals.employment_form = baseline.employment_form
+    {{ compare_with_baseline('jobs_with_totals', ['sector', 'employment_form']) }}
 )
 
 select * from final
