@@ -1,5 +1,8 @@
 {#- CONTRACT rule 6: a measurement year with loan hours and no split key (verdeelsleutel) is an
-    error, never a silent carry-forward. -#}
+    error, never a silent carry-forward. It also depends on int_jobs_allocated, the first model
+    that needs the key: dbt build then skips only what is built on the split key, and the
+    merged measurement (no split, mart_merged_measurement) is still built. -#}
+-- depends_on: {{ ref('int_jobs_allocated') }}
 with
 
 loan_years as (

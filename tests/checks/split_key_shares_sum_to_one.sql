@@ -1,7 +1,9 @@
 {#- CONTRACT 1a: the market and government shares of a year's split key sum to 1 (a share
-    outside [0, 1] is rejected row by row in audit_rejected_rows). Runs after the audit, so
-    that a failure here still leaves the audit built. -#}
--- depends_on: {{ ref('audit_rejected_rows') }}
+    outside [0, 1] is rejected row by row in audit_rejected_rows). Depends on int_jobs_allocated,
+    the first model that needs the key (which itself waits for the audit): a failure here still
+    leaves the audit built, and skips only what is built on the split key, not the merged
+    measurement (mart_merged_measurement). -#}
+-- depends_on: {{ ref('int_jobs_allocated') }}
 with
 
 split_keys as (
