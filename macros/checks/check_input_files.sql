@@ -10,7 +10,9 @@
     stops before it builds anything: the marts keep the figures of the last good build.
 
     The seeds' columns and types are their `column_types` in dbt_project.yml; the payroll
-    files' columns and types are the columns of source `payroll` (CONTRACT 1b). A payroll CSV is
+    files' columns and types are the columns of source `payroll` (CONTRACT 1b). A source column
+    with `meta: {optional: true}` (employers.total_paid_hours) may be absent from a file; when
+    present, it is checked like any other. A payroll CSV is
     checked for its structure only: a value that does not parse there is not fatal but rejects
     its line, with the reason, in the classification (audit_rejected_rows). -#}
 {% macro check_input_files() %}
@@ -40,8 +42,12 @@
         {%- for source in graph.sources.values() if source.source_name == 'payroll' -%}
             {%- set pattern = payroll_dir() ~ '/' ~ source.name ~ '*.' ~ extension -%}
             {%- set expected = {} -%}
+            {%- set optional = [] -%}
             {%- for column in source.columns.values() -%}
                 {%- do expected.update({column.name: column.data_type}) -%}
+                {%- if is_optional_column(column) -%}
+                    {%- do optional.append(column.name) -%}
+                {%- endif -%}
             {%- endfor -%}
             {%- set files = run_query(
                 'select file from glob(' ~ sql_string(pattern) ~ ') order by file'
@@ -57,10 +63,12 @@
             {%- for file in files -%}
                 {%- if extension == 'csv' -%}
                     {%- do problems.extend(check_csv_file(
-                        source.name, file, file, expected, check_values=false
+                        source.name, file, file, expected, check_values=false, optional=optional
                     )) -%}
                 {%- else -%}
-                    {%- do problems.extend(check_parquet_file(source.name, file, expected)) -%}
+                    {%- do problems.extend(
+                        check_parquet_file(source.name, file, expected, optional=optional)
+                    ) -%}
                 {%- endif -%}
             {%- endfor -%}
         {%- endfor -%}
@@ -86,10 +94,11 @@
 
 {#- The problems of one CSV file, as sentences; its unreadable lines go to
     audit.unreadable_input_lines. `expected` maps each column to its type; `check_values` also
-    rejects a value that is not of its column's type (seeds: they have no row-level rejection). -#}
-{% macro check_csv_file(input_name, path, shown_path, expected, check_values) %}
+    rejects a value that is not of its column's type (seeds: they have no row-level rejection);
+    a column in `optional` may be absent. -#}
+{% macro check_csv_file(input_name, path, shown_path, expected, check_values, optional=[]) %}
     {%- set problems = [] -%}
-    {%- set columns_text = expected.keys() | join(', ') -%}
+    {%- set columns_text = columns_in_words(expected, optional) -%}
     {%- set size = run_query('select size from read_blob(' ~ sql_string(path) ~ ')').columns[0].values()[0] -%}
     {%- if size == 0 -%}
         {%- do problems.append(
@@ -111,7 +120,7 @@
     {%- for name in first_line.replace('\ufeff', '').split(',') -%}
         {%- do header.append(name.strip().strip('"')) -%}
     {%- endfor -%}
-    {%- set missing = expected.keys() | reject('in', header) | list -%}
+    {%- set missing = expected.keys() | reject('in', header) | reject('in', optional) | list -%}
     {%- set unknown = header | reject('in', expected.keys() | list) | list -%}
     {%- if missing | length > 0 -%}
         {%- set sentence = shown_path ~ ' lacks the column' ~ ('s ' if missing | length > 1 else ' ')
@@ -184,28 +193,30 @@
 {%- endmacro %}
 
 
-{#- The problems of one Parquet file: no rows, a missing column, or a column whose type is of
-    another kind than the contract's (text, date, number). -#}
-{% macro check_parquet_file(input_name, path, expected) %}
+{#- The problems of one Parquet file: no rows, a missing column (one in `optional` may be
+    absent), or a column whose type is of another kind than the contract's (text, date,
+    number). -#}
+{% macro check_parquet_file(input_name, path, expected, optional=[]) %}
     {%- set problems = [] -%}
     {%- set described = run_query('describe select * from read_parquet(' ~ sql_string(path) ~ ')') -%}
     {%- set found = {} -%}
     {%- for row in described.rows -%}
         {%- do found.update({row[0]: row[1] | upper}) -%}
     {%- endfor -%}
-    {%- set missing = expected.keys() | reject('in', found.keys() | list) | list -%}
+    {%- set missing = expected.keys() | reject('in', found.keys() | list) | reject('in', optional)
+        | list -%}
     {%- if missing | length > 0 -%}
         {%- set unknown = found.keys() | reject('in', expected.keys() | list) | list -%}
         {%- do problems.append(
             path ~ ' lacks the column' ~ ('s ' if missing | length > 1 else ' ') ~ missing | join(', ')
             ~ ((' and has ' ~ unknown | join(', ') ~ ', which the project does not know: renamed?')
                if unknown | length > 0 else '.')
-            ~ ' The columns of ' ~ input_name ~ ' must be ' ~ expected.keys() | join(', ')
+            ~ ' The columns of ' ~ input_name ~ ' must be ' ~ columns_in_words(expected, optional)
             ~ ' (docs/CONTRACT.md, section 1b).'
         ) -%}
         {{ return(problems) }}
     {%- endif -%}
-    {%- for name, data_type in expected.items() -%}
+    {%- for name, data_type in expected.items() if name in found -%}
         {%- set kind = parquet_type_kind(data_type) -%}
         {%- if parquet_type_kind(found[name]) != kind -%}
             {%- do problems.append(
@@ -234,3 +245,22 @@
     {%- endif -%}
 {%- endmacro %}
 
+
+
+{#- Whether a source column may be absent from an input file: `meta: {optional: true}`, under
+    the column's `config:` or on the column itself. -#}
+{% macro is_optional_column(column) -%}
+    {%- set config_meta = (column.config or {}).get('meta') or {} -%}
+    {%- set meta = column.meta or {} -%}
+    {{ return((config_meta.get('optional') or meta.get('optional')) in [true, 'true']) }}
+{%- endmacro %}
+
+
+{#- The columns of an input, for messages: `a, b, c (optional)`. -#}
+{% macro columns_in_words(expected, optional) -%}
+    {%- set words = [] -%}
+    {%- for name in expected.keys() -%}
+        {%- do words.append(name ~ (' (optional)' if name in optional else '')) -%}
+    {%- endfor -%}
+    {{ return(words | join(', ')) }}
+{%- endmacro %}

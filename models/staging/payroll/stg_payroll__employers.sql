@@ -1,7 +1,27 @@
+{#- Typed employers. total_paid_hours is optional (CONTRACT 1b): a file without the column is
+    read with it null, by a union by name with an empty relation that has the column (text
+    like every CSV column, or the contract's number type for Parquet). A column that is
+    present but of the wrong type stops the build before this model (check_input_files) or,
+    in CSV, rejects its row (unreadable_total_paid_hours). -#}
+{%- set delivered_type = 'varchar' if env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv'
+    else 'decimal(18, 2)' %}
+
 with
 
 source as (
     select * from {{ source('payroll', 'employers') }}
+),
+
+optional_columns as (
+    select cast(null as {{ delivered_type }}) as total_paid_hours
+    where false
+),
+
+-- The source's own columns, and total_paid_hours whether the files have it or not.
+delivered as (
+    select * from source
+    union all by name
+    select * from optional_columns
 ),
 
 typed as (
@@ -17,7 +37,7 @@ typed as (
         {{ payroll_input_unreadable('total_paid_hours', 'decimal(18, 2)') }}
             as total_paid_hours_unreadable,
         {{ file_name_of('filename') }} as file_name
-    from source
+    from delivered
 )
 
 select * from typed
