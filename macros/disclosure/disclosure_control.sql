@@ -1,0 +1,133 @@
+{#- Disclosure control (statistische geheimhouding) of a breakdown: the rule of doc block
+    rule_disclosure_control, written once for every mart below sector level.
+
+    `cells` is a relation or CTE with one row per measurement_year and series (the
+    `series_columns`; a series is one subsector, or one region in one sector, over all years),
+    with its `persons` (at least 1: a cell without persons has no row) and its
+    `value_columns`. Per measurement year, the cells with equal `sum_columns` add up to a figure
+    published elsewhere (the sector total of fct_jobs): one sum.
+
+      primary    a cell of 1 to var(disclosure_min_persons) - 1 persons is suppressed, with all
+                 the cells of its series (every year, the baseline year included: extra jobs link
+                 each year to the baseline);
+      secondary  a sum that hides exactly one cell would give it away (total minus the
+                 published cells). So the sum also hides its unsuppressed cell with the fewest
+                 persons (ties: the smallest series key), again with its whole series. That
+                 series may have a cell in a year in which its sum hid nothing, and make that
+                 sum hide one cell: the step is repeated, `rounds` times (a round without such
+                 a sum changes nothing). Each round after the first is needed only because the
+                 previous one reached a year of the group in which nothing was hidden, so the
+                 group's measured years + 1 rounds always suffice (default 16: 2012-2026). A sum
+                 of one cell is the published total itself: it stays hiding one cell.
+
+    Returns a query: the cells with the value columns and `persons` null where suppressed,
+    `is_suppressed`, and `suppression_reason` (`fewer_than_min_persons` for a cell with too few
+    persons of its own, `secondary` for the other suppressed cells, null). -#}
+{% macro disclosure_control(cells, series_columns, sum_columns, value_columns, rounds=16) -%}
+    {%- set min_persons = var('disclosure_min_persons') -%}
+    {%- set series_csv = series_columns | join(', ') -%}
+    {%- set sum_keys = ['measurement_year'] + sum_columns -%}
+    with
+
+    protected_cells as {{ cte_computed_once() }} (
+        select
+            measurement_year,
+            {{ series_csv }},
+            persons
+        from {{ cells }}
+    ),
+
+    suppressed_series_0 as {{ cte_computed_once() }} (
+        select distinct
+            {{ series_csv }},
+            true as is_series_suppressed
+        from protected_cells
+        where persons < {{ min_persons }}
+    ),
+    {%- for round in range(1, rounds + 1) %}
+        {%- set previous = 'suppressed_series_' ~ (round - 1) %}
+
+    -- Round {{ round }}: every sum that hides exactly one cell also hides its smallest other
+    -- cell, with that cell's series.
+    suppressed_series_{{ round }} as {{ cte_computed_once() }} (
+        select
+            {{ series_csv }},
+            is_series_suppressed
+        from {{ previous }}
+        union
+        select
+            {{ series_csv }},
+            true as is_series_suppressed
+        from (
+            select
+                {%- for column in series_columns %}
+                marked.{{ column }},
+                {%- endfor %}
+                row_number() over (
+                    partition by {{ qualified_columns(sum_keys, 'marked') }}
+                    order by marked.persons, {{ qualified_columns(series_columns, 'marked') }}
+                ) as candidate_rank
+            from (
+                select
+                    protected_cells.*,
+                    {{ previous }}.is_series_suppressed is not null as is_suppressed
+                from protected_cells
+                left join {{ previous }}
+                    on {{ null_safe_equal(series_columns, 'protected_cells', previous) }}
+            ) as marked
+            inner join (
+                select {{ qualified_columns(sum_keys, 'protected_cells') }}
+                from protected_cells
+                inner join {{ previous }}
+                    on {{ null_safe_equal(series_columns, 'protected_cells', previous) }}
+                group by {{ qualified_columns(sum_keys, 'protected_cells') }}
+                having count(*) = 1
+            ) as sums_hiding_one_cell
+                on {{ null_safe_equal(sum_keys, 'marked', 'sums_hiding_one_cell') }}
+            where not marked.is_suppressed
+        ) as candidates
+        where candidate_rank = 1
+    ),
+    {%- endfor %}
+
+    final as (
+        select
+            cells.measurement_year,
+            {%- for column in series_columns %}
+            cells.{{ column }},
+            {%- endfor %}
+            case when suppressed.is_series_suppressed is null then cells.persons end as persons,
+            {%- for column in value_columns %}
+            case when suppressed.is_series_suppressed is null then cells.{{ column }} end
+                as {{ column }},
+            {%- endfor %}
+            suppressed.is_series_suppressed is not null as is_suppressed,
+            case
+                when cells.persons < {{ min_persons }} then 'fewer_than_min_persons'
+                when suppressed.is_series_suppressed then 'secondary'
+            end as suppression_reason
+        from {{ cells }} as cells
+        left join suppressed_series_{{ rounds }} as suppressed
+            on {{ null_safe_equal(series_columns, 'cells', 'suppressed') }}
+    )
+
+    select * from final
+{%- endmacro %}
+
+
+{#- Columns qualified by a relation alias, comma-separated: `alias.a, alias.b`. -#}
+{% macro qualified_columns(columns, alias) -%}
+    {%- for column in columns -%}
+        {{ alias }}.{{ column }}{% if not loop.last %}, {% endif %}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#- A join condition on equal columns of two relations in which null equals null (a loan row
+    has no subsector, an employer may have no region). -#}
+{% macro null_safe_equal(columns, left, right) -%}
+    {%- for column in columns -%}
+        {% if not loop.first %} and {% endif -%}
+        {{ left }}.{{ column }} is not distinct from {{ right }}.{{ column }}
+    {%- endfor -%}
+{%- endmacro %}
