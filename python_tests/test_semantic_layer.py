@@ -59,6 +59,8 @@ class SemanticLayer:
         out = self.project_dir / "query.csv"
         out.unlink(missing_ok=True)
         self.query(*args, "--csv", str(out))
+        if not out.exists():  # mf writes no file for a query without rows
+            return []
         with out.open(newline="", encoding="utf-8") as handle:
             return [
                 {key: parse(key, value) for key, value in row.items()}
@@ -71,7 +73,7 @@ def parse(key: str, value: str):
         return None
     if key.startswith("metric_time"):
         return int(value[:4])
-    if key in ("sector", "employment_form"):
+    if key in ("sector", "employment_form") or key.endswith("__is_projection"):
         return value
     return float(value)
 
@@ -80,7 +82,8 @@ def read_marts(warehouse: Path) -> dict[str, list[dict]]:
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         marts = {}
-        for table in ("fct_jobs", "mart_baseline_comparison", "mart_year_on_year"):
+        for table in ("fct_jobs", "mart_baseline_comparison", "mart_year_on_year",
+                      "mart_merged_measurement", "mart_target_projection"):
             cursor = connection.execute(f"select * from marts.{table}")
             columns = [column[0] for column in cursor.description]
             marts[table] = [dict(zip(columns, row)) for row in cursor.fetchall()]
@@ -128,9 +131,12 @@ def test_the_semantic_manifest_holds_the_metrics_and_saved_queries(built):
     assert {
         "jobs", "extra_jobs", "target_extra_jobs", "target_shortfall", "achievement_rate",
         "year_on_year_delta", "loan_jobs", "loan_share",
+        "merged_extra_jobs", "merged_target_shortfall", "projected_extra_jobs",
+        "subsector_extra_jobs", "region_extra_jobs", "quota_levy_eur", "what_if_quota_levy_eur",
+        "quota_liable_employers",
     } <= metrics
     assert {query["name"] for query in manifest["saved_queries"]} == {
-        "letter_table_1", "target_series",
+        "letter_table_1", "target_series", "road_to_2026", "merged_measurement",
     }
 
 
@@ -268,3 +274,58 @@ def test_saved_query_target_series_follows_the_marts(semantic_layer):
         for metric in ("extra_jobs", "target_extra_jobs", "target_shortfall"):
             assert_close(row[metric], expected[metric],
                          f"target_series {row['metric_time__year']} {row['sector']} {metric}")
+
+
+def test_saved_query_merged_measurement_follows_its_mart(semantic_layer):
+    layer = semantic_layer
+    rows = layer.rows("--saved-query", "merged_measurement")
+    totals = {row["measurement_year"]: row for row in layer.marts["mart_merged_measurement"]
+              if row["employment_form"] == "total"}
+    assert [row["metric_time__year"] for row in rows] == sorted(totals)
+    for row in rows:
+        expected = totals[row["metric_time__year"]]
+        year = row["metric_time__year"]
+        assert_close(row["merged_extra_jobs"], expected["extra_jobs"], f"merged {year}")
+        # The shortfall against the one target: empty before the first year with a target.
+        assert_close(row["merged_target_shortfall"],
+                     None if expected["target_shortfall"] is None
+                     else float(expected["target_shortfall"]), f"merged shortfall {year}")
+    assert any(row["merged_target_shortfall"] is not None for row in rows)
+
+
+def test_merged_extra_jobs_equal_extra_jobs_of_both_sectors(semantic_layer):
+    layer = semantic_layer
+    merged = layer.rows("--metrics", "merged_extra_jobs", "--group-by",
+                        "metric_time__year,employment_form")
+    split = layer.rows("--metrics", "extra_jobs", "--group-by",
+                       "metric_time__year,employment_form")
+    as_dict = {(r["metric_time__year"], r["employment_form"]): r["extra_jobs"] for r in split}
+    assert len(merged) == len(as_dict)
+    for row in merged:
+        key = (row["metric_time__year"], row["employment_form"])
+        assert_close(row["merged_extra_jobs"], as_dict[key], f"merged {key}")
+
+
+def test_saved_query_road_to_2026_follows_the_projection_mart(semantic_layer):
+    layer = semantic_layer
+    rows = layer.rows("--saved-query", "road_to_2026")
+    expected = {(row["year"], row["sector"]): row["trend_extra_jobs"]
+                for row in layer.marts["mart_target_projection"] if row["sector"] != "total"}
+    assert sorted((row["metric_time__year"], row["sector"]) for row in rows) == sorted(expected)
+    for row in rows:
+        key = (row["metric_time__year"], row["sector"])
+        assert_close(row["projected_extra_jobs"], expected[key], f"projection {key}")
+    # Summed over the two sectors, the trend of the total (least squares is linear).
+    [both] = layer.rows("--metrics", "projected_extra_jobs")
+    horizon = max(year for year, _ in expected)
+    total = [row for row in layer.marts["mart_target_projection"]
+             if row["sector"] == "total" and row["year"] == horizon]
+    assert_close(both["projected_extra_jobs"], total[0]["trend_extra_jobs"], "projection total")
+
+
+def test_person_level_metrics_are_empty_on_the_seed(semantic_layer):
+    """The seed has no subsector, region or employer detail: the metrics say nothing, not 0."""
+    for metric in ("subsector_extra_jobs", "region_extra_jobs", "quota_levy_eur",
+                   "what_if_quota_levy_eur"):
+        rows = semantic_layer.rows("--metrics", metric, "--group-by", "metric_time__year")
+        assert all(row[metric] is None for row in rows), (metric, rows)
