@@ -25,12 +25,15 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import subprocess
+import sys
+
 import duckdb
 import pytest
 
 import publish
 import render_report
-from conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT_DIR, read_csv
+from conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT_DIR, read_csv, run_dbt
 
 VIEWPORT = {"width": 1200, "height": 900}
 SCREENSHOT = PROJECT_DIR / "docs" / "report_screenshot.png"
@@ -43,7 +46,17 @@ CHARTS = {
     "chart-formal-loan": (COLOUR["formal"], COLOUR["loan"]),
     "chart-year-on-year": (COLOUR["market"], COLOUR["government"]),
     "chart-split-key": (COLOUR["market"], COLOUR["government"]),
+    "chart-projectie-market": (COLOUR["market"], COLOUR["target"]),
+    "chart-projectie-government": (COLOUR["government"], COLOUR["target"]),
+    "chart-zonder-splitsing": (COLOUR["total"], COLOUR["target"]),
 }
+# The charts that need person-level input (the seed has no subsector, region or employer detail).
+PERSON_LEVEL_CHARTS = {
+    "chart-subsectoren": (COLOUR["government"], COLOUR["loan"]),
+    "chart-regios": (COLOUR["market"],),
+    "chart-quotumheffing": (COLOUR["government"],),
+}
+GENERATOR = PROJECT_DIR / "scripts" / "generate_payroll.py"
 LOCAL_SCHEMES = ("file://", "data:")
 
 
@@ -69,6 +82,28 @@ def report(published_db) -> Path:
 def marts(published_db) -> dict[str, list[dict]]:
     with duckdb.connect(str(published_db), read_only=True) as connection:
         return {name: render_report._query(connection, name) for name in publish.MARTS}
+
+
+@pytest.fixture(scope="module")
+def person_level(tmp_path_factory) -> tuple[Path, Path, dict[str, list[dict]]]:
+    """A build on generated person-level data, published and rendered: (report, published file,
+    marts)."""
+    work = tmp_path_factory.mktemp("report_person_level")
+    data = work / "payroll"
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(data), "--persons", "4000",
+         "--years", "2012-2018"],
+        check=True, capture_output=True, text=True,
+    )
+    run = run_dbt(PROJECT_DIR, work / "build", "build", payroll_dir=data)
+    assert run.returncode == 0, run.output[-4000:]
+    target = work / "published" / "banenafspraak.duckdb"
+    publish.publish(run.warehouse, target)
+    out = target.parent / "report.html"
+    assert render_report.main(["--published-db", str(target), "--out", str(out)]) == 0
+    with duckdb.connect(str(target), read_only=True) as connection:
+        marts = {name: render_report._query(connection, name) for name in publish.MARTS}
+    return out, target, marts
 
 
 # --- reading the HTML --------------------------------------------------------------------------
@@ -113,7 +148,8 @@ class Tables(HTMLParser):
 def body_rows(text: str, table_id: str) -> list[list[str]]:
     """The rows of a table that are data rows (their first cell is a year or a row label)."""
     rows = Tables(text).tables[table_id]
-    return [row for row in rows if row and row[0] not in ("", "Jaar", "Vorm")]
+    headers = ("", "Jaar", "Vorm", "Sector", "Subsector", "Arbeidsmarktregio")
+    return [row for row in rows if row and row[0] not in headers]
 
 
 def dutch(value: int) -> str:
@@ -324,6 +360,103 @@ def test_marts_from_other_seeds_are_refused(published_db, tmp_path, capsys):
     assert "2016" in capsys.readouterr().err
 
 
+def test_the_road_to_2026_is_the_projection_mart(report, marts):
+    """The projection table: every figure the mart's, rounded by the mart; labelled a projection."""
+    text = report.read_text(encoding="utf-8")
+    rows = {row[0]: row[1:] for row in body_rows(text, "tabel-projectie")}
+    comparison = render_report._by_grain(marts["mart_baseline_comparison"])
+    horizon = max(row["year"] for row in marts["mart_target_projection"])
+    assert sorted(rows) == sorted(render_report.SECTOR_NL.values())
+    for sector in render_report.SECTORS:
+        end = next(row for row in marts["mart_target_projection"]
+                   if row["sector"] == sector and row["year"] == horizon)
+        last = end["last_measured_year"]
+        assert rows[render_report.SECTOR_NL[sector]] == [
+            str(last),
+            dutch(comparison[(last, sector, "total")]["extra_jobs_rounded"]),
+            dutch(end["trend_extra_jobs_rounded"]),
+            dutch(end["target_extra_jobs"]),
+            render_report.nl_signed(end["gap_to_target"]),
+            dutch(end["needed_extra_jobs_per_year_rounded"]),
+        ]
+    assert "Een projectie, geen prognose" in text and "not a forecast" in text
+
+
+def test_the_merged_measurement_is_its_mart(report, marts):
+    text = report.read_text(encoding="utf-8")
+    rows = {row[0]: row[1:] for row in body_rows(text, "tabel-zonder-splitsing")}
+    merged = {(r["measurement_year"], r["employment_form"]): r
+              for r in marts["mart_merged_measurement"]}
+    assert sorted(rows) == sorted({str(year) for year, _ in merged})
+    for year in {year for year, _ in merged}:
+        total = merged[(year, "total")]
+        assert rows[str(year)] == [
+            dutch(merged[(year, form)]["extra_jobs_rounded"]) for form in render_report.FORMS
+        ] + [dutch(total["target_extra_jobs"]), dutch(total["target_shortfall"])]
+    # 2026: one target of 125,000 (100,000 + 25,000), the reform bill's.
+    assert "125.000" in text and "36 449" in text
+
+
+def test_on_the_seed_the_person_level_sections_say_what_input_they_need(report, marts):
+    text = report.read_text(encoding="utf-8")
+    assert not marts["mart_government_subsectors"] and not marts["mart_regions"]
+    for section in ("sectie-subsectoren", "sectie-regios"):
+        start = text.index(f'id="{section}"')
+        assert "BANENAFSPRAAK_PAYROLL_DIR" in text[start:text.index("</section>", start)]
+    # The published quota percentages, with the window of employee hours that gives each and
+    # the input that is missing to check it.
+    published = [r for r in marts["mart_quota_percentages"]
+                 if r["published_quota_percentage"] is not None]
+    rows = body_rows(text, "tabel-quotum-gepubliceerd")
+    assert [row[:3] for row in rows] == [
+        [str(r["quota_year"]), render_report.SECTOR_NL[r["sector"]],
+         f"{render_report.nl_decimal(float(r['published_quota_percentage']), 2)}%"]
+        for r in sorted(published, key=lambda r: (r["quota_year"], r["sector"]))
+    ]
+    assert all(row[4] == "niet te toetsen" and row[5] for row in rows)
+    assert 'id="chart-quotumheffing"' not in text
+
+
+def test_person_level_sections_show_their_marts_and_keep_suppressed_cells_secret(person_level):
+    report, _, marts = person_level
+    text = report.read_text(encoding="utf-8")
+    subsectors = marts["mart_government_subsectors"]
+    year = max(row["measurement_year"] for row in subsectors)
+    shown = body_rows(text, "tabel-subsectoren")
+    year_rows = [row for row in subsectors if row["measurement_year"] == year]
+    assert len(shown) == len(year_rows)
+    by_label = {row[0]: row[1:] for row in shown}
+    for row in year_rows:
+        label = ("Inleenverbanden (geen subsector)" if row["employment_form"] == "loan"
+                 else render_report.SUBSECTOR_NL[row["government_subsector"]])
+        if row["is_suppressed"]:
+            assert by_label[label][:2] == ["geheim", "geheim"], label
+        else:
+            assert by_label[label][:2] == [dutch(row["persons"]),
+                                           dutch(row["extra_jobs_rounded"])], label
+    assert any(row["is_suppressed"] for row in marts["mart_regions"])
+    regions = {row[0]: row[1:] for row in body_rows(text, "tabel-regios")}
+    for row in marts["mart_regions"]:
+        if row["measurement_year"] != year:
+            continue
+        cell = regions[row["labour_market_region"] or "onbekend"][
+            ("market", "government").index(row["sector"])]
+        assert cell == ("geheim" if row["is_suppressed"] else dutch(row["extra_jobs_rounded"]))
+    # No suppressed figure reaches the page: not in a table, not as a bar label.
+    secret = {row["extra_jobs_rounded"] for row in subsectors + marts["mart_regions"]
+              if row["is_suppressed"]}
+    assert all(row["extra_jobs_rounded"] is None for row in subsectors + marts["mart_regions"]
+               if row["is_suppressed"]), secret
+    quota = body_rows(text, "tabel-quotumheffing")
+    assert len(quota) == len(marts["mart_quota_percentages"])
+    levies = {(r["quota_year"], render_report.SECTOR_NL[r["sector"]]): r
+              for r in marts["mart_quota_percentages"]}
+    for row in quota:
+        expected = levies[(int(row[0]), row[1])]
+        if expected["what_if_levy_eur"] is not None:
+            assert row[7] == f"\u20ac {dutch(int(expected['what_if_levy_eur']))}"
+
+
 # --- in a real browser -------------------------------------------------------------------------
 
 
@@ -474,3 +607,25 @@ def test_request_recorder_sees_a_request_that_leaves(tmp_path):
     seen = visit(probe, tmp_path / "profile")
     assert probe.as_uri() in seen.requests
     assert remote in seen.requests, f"the recorder missed the remote image; it saw {seen.requests}"
+
+
+def test_person_level_report_in_headless_chromium(person_level, tmp_path):
+    """The subsector, region and quota charts drew, and the page asked nothing of the network."""
+    from PIL import Image
+
+    report = person_level[0]
+    seen = visit(report, tmp_path / "profile", PERSON_LEVEL_CHARTS)
+    remote = [url for url in seen.requests if not url.startswith(LOCAL_SCHEMES)]
+    assert remote == [], f"the report made requests that leave the machine: {remote}"
+    image = Image.open(io.BytesIO(seen.screenshot)).convert("RGB")
+    problems = []
+    for chart, colours in PERSON_LEVEL_CHARTS.items():
+        box = seen.boxes[chart]
+        if not box or box["width"] < 200 or box["height"] < 150:
+            problems.append(f"{chart}: no box of chart size on the page ({box})")
+            continue
+        for colour in colours:
+            found = colour_pixels(image, box, colour)
+            if found < 40:
+                problems.append(f"{chart}: {found} pixels of its series colour {colour}")
+    assert not problems, "\n".join(problems)

@@ -24,7 +24,10 @@ drawn here (no script, no font, no image), text uses the reader's own sans-serif
 Dutch, the language of the results letter. Contents: table 1 of the letter for the latest
 measured year (like analyses/letter_table_1.sql), extra jobs against the target path 2015-2026
 per sector, formal versus loan jobs per year, year-on-year deltas, the split key per year with
-its provenance, and a list of every assumed input number. The output is deterministic: no
+its provenance, the road to 2026 (a projection), the measurement without the market/government
+split, government subsectors and labour market regions (person-level input; suppressed cells are
+shown as secret, never as a number), the quota levy with the published percentages, and a list of
+every assumed input number. The output is deterministic: no
 timestamps, no machine paths.
 
 Paths: the command-line options are relative to the current directory; the environment variable
@@ -39,7 +42,7 @@ import html
 import math
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -163,6 +166,12 @@ class ReportData:
     target_origin: dict[int, str]  # year -> 'marts' or 'seed'
     split_keys: list[SplitKey]  # every row of seeds/split_keys.csv
     hours: list[HoursRow]  # every row of seeds/december_hours.csv
+    # Beyond the letter: rows of the marts, as dicts (empty where the input lacks the detail)
+    subsectors: list[dict] = field(default_factory=list)  # mart_government_subsectors
+    regions: list[dict] = field(default_factory=list)  # mart_regions
+    quota: list[dict] = field(default_factory=list)  # mart_quota_percentages
+    projection: list[dict] = field(default_factory=list)  # mart_target_projection
+    merged: list[dict] = field(default_factory=list)  # mart_merged_measurement
 
 
 def _read_seed(seeds_dir: Path, name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -225,6 +234,16 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
         comparison = _by_grain(_query(connection, "mart_baseline_comparison"))
         year_on_year = _by_grain(_query(connection, "mart_year_on_year"))
         breakdown = _by_grain(_query(connection, "mart_formal_loan_breakdown"))
+        beyond = {
+            name: _query(connection, name)
+            for name in (
+                "mart_government_subsectors",
+                "mart_regions",
+                "mart_quota_percentages",
+                "mart_target_projection",
+                "mart_merged_measurement",
+            )
+        }
 
     years = sorted({year for year, _, _ in comparison})
     if not years:
@@ -322,6 +341,11 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
         target_origin=target_origin,
         split_keys=split_keys,
         hours=hours,
+        subsectors=beyond["mart_government_subsectors"],
+        regions=beyond["mart_regions"],
+        quota=beyond["mart_quota_percentages"],
+        projection=beyond["mart_target_projection"],
+        merged=beyond["mart_merged_measurement"],
     )
 
 
@@ -622,6 +646,216 @@ def chart_split_key(data: ReportData) -> str:
             colour=COLOUR["muted"] if assumed else COLOUR["text"],
         )
     svg.heading(plot.left, "Aandeel van markt en overheid in de inleenbanen")
+    return svg.render()
+
+
+# --- charts beyond the letter ------------------------------------------------------------------
+
+
+def chart_projection(data: ReportData, sector: str) -> str:
+    """Measured extra jobs, the trend of the last measured years projected to the horizon (a
+    projection, not a forecast), and the target path, one sector."""
+    rows = sorted(
+        (row for row in data.projection if row["sector"] == sector), key=lambda row: row["year"]
+    )
+    svg = Svg(f"chart-projectie-{sector}", 530, 300, f"Projectie tot {rows[-1]['year']}, "
+              f"{SECTOR_NL[sector]}")
+    first = data.years[0]
+    last = rows[-1]["year"]
+    measured = [(y, data.comparison[(y, sector, "total")]["extra_jobs"]) for y in data.years]
+    trend = [(row["year"], row["trend_extra_jobs"]) for row in rows]
+    target = sorted(
+        (y, v) for (y, s), v in data.targets.items() if s == sector and first <= y <= last
+    )
+    values = [v for _, v in measured + trend + target]
+    top, step = nice_ceiling(max(values + [1]) * 1.04)
+    low = min(values + [0])
+    bottom_value = 0.0 if low >= 0 else -nice_ceiling(-low)[0]
+    plot = Plot(svg, 62, 34, 516, 262, bottom_value, top, step)
+    plot.y_axis()
+
+    def x(year: float) -> float:
+        return plot.left + 12 + (year - first) / max(last - first, 1) * (plot.right - plot.left - 24)
+
+    for year in range(first, last + 1):
+        svg.line(x(year), plot.bottom, x(year), plot.bottom + 4, COLOUR["axis"])
+        if (year - first) % 2 == 0 or year == last:
+            svg.text(x(year), plot.bottom + 18, str(year))
+    colour = COLOUR[sector]
+    if target:
+        points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in target)
+        svg.add(
+            f'<polyline points="{points}" fill="none" stroke="{COLOUR["target"]}" '
+            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+    points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in measured)
+    svg.add(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+    points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in trend)
+    svg.add(
+        f'<polyline class="trend" points="{points}" fill="none" stroke="{colour}" '
+        f'stroke-width="2" stroke-dasharray="3 3"/>'
+    )
+    end = rows[-1]
+    svg.add(
+        f'<circle cx="{x(end["year"]):.1f}" cy="{plot.y(end["trend_extra_jobs"]):.1f}" r="3.4" '
+        f'fill="#ffffff" stroke="{colour}" stroke-width="2"/>'
+    )
+    svg.text(
+        x(end["year"]) - 6,
+        plot.y(end["trend_extra_jobs"]) + 16,
+        f"projectie {end['year']}: {nl_int(end['trend_extra_jobs_rounded'])}",
+        anchor="end",
+        colour=colour,
+        weight="bold",
+    )
+    if end["target_extra_jobs"] is not None:
+        svg.text(
+            x(end["year"]) - 6,
+            plot.y(end["target_extra_jobs"]) - 8,
+            f"doelstelling {end['year']}: {nl_int(end['target_extra_jobs'])}",
+            anchor="end",
+            colour=COLOUR["target"],
+        )
+    svg.heading(plot.left, f"{SECTOR_NL[sector].capitalize()}: trend van de laatste meetjaren")
+    return svg.render()
+
+
+def chart_merged(data: ReportData) -> str:
+    """Extra jobs without the market/government split against the one combined target."""
+    rows = sorted(
+        (row for row in data.merged if row["employment_form"] == "total"),
+        key=lambda row: row["measurement_year"],
+    )
+    svg = Svg("chart-zonder-splitsing", 1080, 300, "Extra banen zonder splitsing markt/overheid")
+    years = [row["measurement_year"] for row in rows]
+    target_years = sorted({y for y, _ in data.targets})
+    first, last = years[0], max(years + target_years)
+    combined = {
+        y: data.targets[(y, "market")] + data.targets[(y, "government")]
+        for y in target_years
+        if (y, "market") in data.targets and (y, "government") in data.targets
+    }
+    values = [row["extra_jobs"] for row in rows] + list(combined.values())
+    top, step = nice_ceiling(max(values + [1]) * 1.04)
+    low = min(values + [0])
+    bottom_value = 0.0 if low >= 0 else -nice_ceiling(-low)[0]
+    plot = Plot(svg, 70, 34, 1064, 262, bottom_value, top, step)
+    plot.y_axis()
+
+    def x(year: float) -> float:
+        return plot.left + 16 + (year - first) / max(last - first, 1) * (plot.right - plot.left - 32)
+
+    for year in range(first, last + 1):
+        svg.line(x(year), plot.bottom, x(year), plot.bottom + 4, COLOUR["axis"])
+        svg.text(x(year), plot.bottom + 18, str(year))
+    points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in sorted(combined.items()))
+    svg.add(
+        f'<polyline points="{points}" fill="none" stroke="{COLOUR["target"]}" '
+        f'stroke-width="2" stroke-dasharray="6 4"/>'
+    )
+    points = " ".join(f"{x(r['measurement_year']):.1f},{plot.y(r['extra_jobs']):.1f}" for r in rows)
+    svg.add(f'<polyline points="{points}" fill="none" stroke="{COLOUR["total"]}" stroke-width="2.5"/>')
+    for row in rows:
+        svg.add(
+            f'<circle cx="{x(row["measurement_year"]):.1f}" cy="{plot.y(row["extra_jobs"]):.1f}" '
+            f'r="3.4" fill="{COLOUR["total"]}"/>'
+        )
+    end = rows[-1]
+    at_right_edge = end["measurement_year"] == last
+    svg.text(
+        x(end["measurement_year"]) + (-6 if at_right_edge else 6),
+        plot.y(end["extra_jobs"]) + (-10 if at_right_edge else 16),
+        f"{end['measurement_year']}: {nl_int(end['extra_jobs_rounded'])}",
+        anchor="end" if at_right_edge else "start",
+        colour=COLOUR["total"],
+        weight="bold",
+    )
+    if combined:
+        end_year = max(combined)
+        svg.text(
+            x(end_year),
+            plot.y(combined[end_year]) - 10,
+            f"doelstelling {end_year}: {nl_int(combined[end_year])}",
+            anchor="end",
+            colour=COLOUR["target"],
+        )
+    svg.heading(plot.left, "Extra banen, markt en overheid samen, tegen één doelstelling")
+    return svg.render()
+
+
+def chart_horizontal_bars(
+    chart_id: str,
+    title: str,
+    heading: str,
+    rows: list[tuple[str, list[tuple[int | None, str]]]],
+) -> str:
+    """Horizontal bars from a zero line: one row per label, one bar per (rounded value, colour);
+    a value of None is a suppressed cell, drawn as a label instead of a bar."""
+    bars_per_row = max(len(values) for _, values in rows)
+    row_height = 10 + 12 * bars_per_row
+    height = 50 + row_height * len(rows)
+    svg = Svg(chart_id, 1080, height, title)
+    values = [v for _, vals in rows for v, _ in vals if v is not None]
+    high = max(values + [1])
+    low = min(values + [0])
+    top, step = nice_ceiling(max(high, -low) * 1.08)
+    left_value = 0.0 if low >= 0 else -step * math.ceil(-low / step)
+    label_right, plot_left, plot_right = 250, 260, 1040
+
+    def x(value: float) -> float:
+        return plot_left + (value - left_value) / (top - left_value) * (plot_right - plot_left)
+
+    plot_bottom = 34 + row_height * len(rows)
+    tick = left_value
+    while tick <= top + step / 1000:
+        colour = COLOUR["axis"] if abs(tick) < 1e-9 else COLOUR["grid"]
+        svg.line(x(tick), 30, x(tick), plot_bottom, colour)
+        svg.text(x(tick), plot_bottom + 14, nl_int(int(tick)))
+        tick += step
+    for index, (label, vals) in enumerate(rows):
+        y0 = 34 + index * row_height + 5
+        svg.text(label_right, y0 + 6 * len(vals) + 4, label, size=11, anchor="end",
+                 colour=COLOUR["text"])
+        for offset, (value, colour) in enumerate(vals):
+            y = y0 + offset * 12
+            if value is None:
+                svg.text(x(0) + 4, y + 9, "geheim (minder dan 10 personen of afgeleid)",
+                         size=10, anchor="start", colour=COLOUR["muted"])
+                continue
+            svg.rect(min(x(0), x(value)), y, abs(x(value) - x(0)), 10, colour)
+            anchor = "start" if value >= 0 else "end"
+            shift = 4 if value >= 0 else -4
+            svg.text(x(value) + shift, y + 9, nl_int(value), size=10, anchor=anchor)
+    svg.heading(plot_left, heading)
+    return svg.render()
+
+
+def chart_quota_levy(data: ReportData) -> str:
+    """The levy per quota year: government (activated) and the market what-if, in euros."""
+    years = sorted({row["quota_year"] for row in data.quota if row["what_if_levy_eur"] is not None})
+    by_key = {(row["quota_year"], row["sector"]): row for row in data.quota}
+    svg = Svg("chart-quotumheffing", 1080, 300, "Quotumheffing per jaar")
+    amounts = [
+        float(by_key[(y, s)]["what_if_levy_eur"] or 0) for y in years for s in ("market", "government")
+        if (y, s) in by_key
+    ]
+    top, step = nice_ceiling(max(amounts + [1]) * 1.1)
+    plot = Plot(svg, 110, 34, 1064, 262, 0, top, step)
+    plot.y_axis(lambda tick: f"\u20ac {nl_int(int(tick))}")
+    band, width = _bar_positions(len(years), plot.left, plot.right, 0.7)
+    for index, year in enumerate(years):
+        x = plot.left + index * band + (band - width) / 2
+        for offset, sector in enumerate(("market", "government")):
+            row = by_key.get((year, sector))
+            if row is None or row["what_if_levy_eur"] is None:
+                continue
+            value = float(row["what_if_levy_eur"])
+            activated = bool(row["is_activated"])
+            extra = "" if activated else ' fill-opacity="0.45"'
+            svg.rect(x + offset * width / 2, plot.y(value), width / 2 - 2,
+                     plot.bottom - plot.y(value), COLOUR[sector], extra)
+        svg.text(x + width / 2, plot.bottom + 18, str(year))
+    svg.heading(plot.left, "Heffing (overheid, geactiveerd) en wat-als-heffing (markt), in euro")
     return svg.render()
 
 
@@ -1031,6 +1265,377 @@ def section_assumptions(data: ReportData) -> str:
     )
 
 
+SUBSECTOR_NL = {
+    "rijk": "Rijk",
+    "gemeenten": "Gemeenten",
+    "provincies": "Provincies",
+    "waterschappen": "Waterschappen",
+    "onderwijs": "Onderwijs",
+    "defensie": "Defensie",
+    "politie": "Politie",
+    "overig_overheid": "Overige overheid",
+}
+PERSON_LEVEL_ONLY = (
+    "Alleen bij invoer per persoon (BANENAFSPRAAK_PAYROLL_DIR): de meegeleverde invoer heeft deze "
+    "indeling niet, dus de mart is leeg."
+)
+
+
+def _suppressed_or(value: int | None, row: dict) -> str:
+    return "geheim" if row.get("is_suppressed") else nl_int(value)
+
+
+def _latest_year(rows: list[dict], wanted: int) -> int:
+    years = sorted({row["measurement_year"] for row in rows})
+    return wanted if wanted in years else years[-1]
+
+
+def section_projection(data: ReportData) -> str:
+    head = '<section id="sectie-projectie"><h2>De weg naar 2026 (projectie)</h2>'
+    if not data.projection:
+        return head + '<p class="note">Geen projectie: te weinig meetjaren.</p></section>'
+    label = data.projection[0]["projection_label"]
+    rows = []
+    for sector in SECTORS:
+        sector_rows = sorted(
+            (row for row in data.projection if row["sector"] == sector), key=lambda r: r["year"]
+        )
+        if not sector_rows:
+            continue
+        end = sector_rows[-1]
+        last = end["last_measured_year"]
+        rows.append(
+            (
+                [
+                    (SECTOR_NL[sector], False),
+                    (str(last), True),
+                    (nl_int(data.comparison[(last, sector, "total")]["extra_jobs_rounded"]), True),
+                    (nl_int(end["trend_extra_jobs_rounded"]), True),
+                    (nl_int(end["target_extra_jobs"]), True),
+                    (nl_signed(end["gap_to_target"]) if end["gap_to_target"] is not None else "",
+                     True),
+                    (nl_int(end["needed_extra_jobs_per_year_rounded"]), True),
+                ],
+                "total" if sector == "total" else "",
+            )
+        )
+    horizon = max(row["year"] for row in data.projection)
+    table = _table(
+        [
+            ("Sector", False),
+            ("Laatste meetjaar", True),
+            ("Extra banen toen", True),
+            (f"Projectie {horizon}", True),
+            (f"Doelstelling {horizon}", True),
+            ("Tekort op de projectie", True),
+            ("Nodig per jaar", True),
+        ],
+        rows,
+        table_id="tabel-projectie",
+    )
+    return (
+        head
+        + f'<p class="note">Een projectie, geen prognose: {esc(label)}. De lijn door de extra '
+        "banen van de laatste meetjaren (kleinste kwadraten) is doorgetrokken tot "
+        f"{horizon}. 'Nodig per jaar' is wat er elk jaar bij moet komen om de doelstelling van "
+        f"{horizon} vanaf het laatste meetjaar te halen.</p>"
+        + _legend(
+            [
+                ("line", COLOUR["market"], "gemeten markt"),
+                ("line", COLOUR["government"], "gemeten overheid"),
+                ("dashed", COLOUR["market"], "trend, doorgetrokken"),
+                ("dashed", COLOUR["target"], "doelstelling"),
+            ]
+        )
+        + '<figure class="panels">'
+        + chart_projection(data, "market")
+        + chart_projection(data, "government")
+        + "</figure>"
+        + table
+        + "</section>"
+    )
+
+
+def section_merged(data: ReportData) -> str:
+    head = (
+        '<section id="sectie-zonder-splitsing"><h2>Zonder splitsing markt en overheid</h2>'
+    )
+    if not data.merged:
+        return head + '<p class="note">Geen meetjaren.</p></section>'
+    by_key = {(row["measurement_year"], row["employment_form"]): row for row in data.merged}
+    rows = []
+    for year in sorted({y for y, _ in by_key}):
+        total = by_key[(year, "total")]
+        rows.append(
+            (
+                [(str(year), False)]
+                + [(nl_int(by_key[(year, form)]["extra_jobs_rounded"]), True) for form in FORMS]
+                + [
+                    (nl_int(total["target_extra_jobs"]), True),
+                    (nl_int(total["target_shortfall"]), True),
+                ],
+                "",
+            )
+        )
+    table = _table(
+        [
+            ("Jaar", False),
+            ("Formeel", True),
+            ("Inleen", True),
+            ("Totaal", True),
+            ("Doelstelling", True),
+            ("Tekort", True),
+        ],
+        rows,
+        table_id="tabel-zonder-splitsing",
+        css_class="small",
+    )
+    return (
+        head
+        + "<p>Het wetsvoorstel van Kamerstuk 36 449 schaft de splitsing in markt en overheid af: "
+        "één doelstelling (125.000 extra banen in 2026, de som van beide) en geen verdeelsleutel "
+        "nodig voor het totaal. Deze meting telt inleenbanen niet uit over de sectoren; het "
+        "totaal is gelijk aan dat van tabel 1.</p>"
+        + _legend(
+            [("line", COLOUR["total"], "extra banen"), ("dashed", COLOUR["target"], "doelstelling")]
+        )
+        + "<figure>"
+        + chart_merged(data)
+        + "</figure>"
+        + f"<details><summary>De cijfers per jaar</summary>{table}</details></section>"
+    )
+
+
+def section_subsectors(data: ReportData) -> str:
+    head = '<section id="sectie-subsectoren"><h2>Overheid per subsector</h2>'
+    published = (
+        "<p>Gepubliceerd (BZK): het Rijk had eind 2022 3.749 extra banen tegen een doel van "
+        "5.144. Volledige tabellen per subsector zijn niet gevonden; de indeling in "
+        "seeds/government_subsectors.csv is die van dit project.</p>"
+    )
+    if not data.subsectors:
+        return head + f'<p class="note">{PERSON_LEVEL_ONLY}</p>{published}</section>'
+    year = _latest_year(data.subsectors, data.report_year)
+    rows = sorted(
+        (row for row in data.subsectors if row["measurement_year"] == year),
+        key=lambda r: (r["employment_form"] != "formal", r["government_subsector"] or ""),
+    )
+
+    def label(row: dict) -> str:
+        if row["employment_form"] == "loan":
+            return "Inleenverbanden (geen subsector)"
+        code = row["government_subsector"]
+        return SUBSECTOR_NL.get(code, code)
+
+    chart = chart_horizontal_bars(
+        "chart-subsectoren",
+        f"Extra banen overheid per subsector, {year}",
+        f"Extra banen overheid per subsector t.o.v. de nulmeting, {year}",
+        [
+            (
+                label(row),
+                [
+                    (
+                        None if row["is_suppressed"] else row["extra_jobs_rounded"],
+                        COLOUR["government"] if row["employment_form"] == "formal"
+                        else COLOUR["loan"],
+                    )
+                ],
+            )
+            for row in rows
+        ],
+    )
+    table = _table(
+        [("Subsector", False), ("Personen", True), ("Extra banen", True), ("Geheim", False)],
+        [
+            (
+                [
+                    (label(row), False),
+                    (_suppressed_or(row["persons"], row), True),
+                    (_suppressed_or(row["extra_jobs_rounded"], row), True),
+                    (row["suppression_reason"] or "", False),
+                ],
+                "",
+            )
+            for row in rows
+        ],
+        table_id="tabel-subsectoren",
+        css_class="small",
+    )
+    return (
+        head
+        + "<p>Formele dienstverbanden bij overheidswerkgevers per subsector; inleenbanen hebben "
+        "geen subsector en staan apart (het overheidsdeel volgens de verdeelsleutel). Een cel van "
+        "minder dan 10 personen is geheim, en zo nodig ook een tweede cel, zodat de eerste niet "
+        "uit de totalen is terug te rekenen.</p>"
+        + published
+        + f"<figure>{chart}</figure>{table}</section>"
+    )
+
+
+def section_regions(data: ReportData) -> str:
+    head = '<section id="sectie-regios"><h2>Per arbeidsmarktregio</h2>'
+    if not data.regions:
+        return head + f'<p class="note">{PERSON_LEVEL_ONLY}</p></section>'
+    year = _latest_year(data.regions, data.report_year)
+    by_key = {
+        (row["labour_market_region"], row["sector"]): row
+        for row in data.regions
+        if row["measurement_year"] == year
+    }
+    regions = sorted({region for region, _ in by_key}, key=lambda r: (r is None, r or ""))
+    bars = []
+    table_rows = []
+    for region in regions:
+        values = []
+        cells = [(region or "onbekend", False)]
+        for sector in ("market", "government"):
+            row = by_key.get((region, sector))
+            value = None if row is None or row["is_suppressed"] else row["extra_jobs_rounded"]
+            values.append((value if row is not None else 0, COLOUR[sector]))
+            cells.append((_suppressed_or(row["extra_jobs_rounded"], row) if row else "", True))
+        bars.append((region or "onbekend", values))
+        table_rows.append((cells, ""))
+    chart = chart_horizontal_bars(
+        "chart-regios",
+        f"Extra banen per arbeidsmarktregio, {year}",
+        f"Extra banen in formele dienstverbanden per arbeidsmarktregio, {year}",
+        bars,
+    )
+    table = _table(
+        [("Arbeidsmarktregio", False), ("Markt", True), ("Overheid", True)],
+        table_rows,
+        table_id="tabel-regios",
+        css_class="small",
+    )
+    return (
+        head
+        + "<p>Alleen formele dienstverbanden: bij inleenverbanden is de regio van de inlener niet "
+        "bekend. Dezelfde geheimhouding als bij de subsectoren.</p>"
+        + _legend([("box", COLOUR["market"], "markt"), ("box", COLOUR["government"], "overheid")])
+        + f"<figure>{chart}</figure>"
+        + f"<details><summary>De cijfers per regio</summary>{table}</details></section>"
+    )
+
+
+def section_quota(data: ReportData) -> str:
+    head = '<section id="sectie-quotumheffing"><h2>Quotumheffing</h2>'
+    rows = []
+    for row in sorted(data.quota, key=lambda r: (r["quota_year"], r["sector"] != "government")):
+        percentage = row["quota_percentage"]
+        published = row["published_quota_percentage"]
+        rows.append(
+            (
+                [
+                    (str(row["quota_year"]), False),
+                    (SECTOR_NL[row["sector"]], False),
+                    ("ja" if row["is_activated"] else "nee", False),
+                    (f"{nl_decimal(float(percentage), 2)}%" if percentage is not None else "",
+                     True),
+                    (f"{nl_decimal(float(published), 2)}%" if published is not None else "", True),
+                    (nl_int(row["liable_employers"]), True),
+                    (
+                        f"\u20ac {nl_int(int(row['levy_eur']))}"
+                        if row["levy_eur"] is not None else "",
+                        True,
+                    ),
+                    (
+                        f"\u20ac {nl_int(int(row['what_if_levy_eur']))}"
+                        if row["what_if_levy_eur"] is not None else "",
+                        True,
+                    ),
+                    (row["input_status"], False),
+                ],
+                "",
+            )
+        )
+    table = _table(
+        [
+            ("Jaar", False),
+            ("Sector", False),
+            ("Geactiveerd", False),
+            ("Quotum", True),
+            ("Gepubliceerd", True),
+            ("Plichtige werkgevers", True),
+            ("Heffing", True),
+            ("Wat-als-heffing", True),
+            ("Invoer", False),
+        ],
+        rows,
+        table_id="tabel-quotumheffing",
+        css_class="small",
+    )
+    has_levy = any(row["what_if_levy_eur"] is not None for row in data.quota)
+    published_rows = []
+    for row in sorted(data.quota, key=lambda r: (r["quota_year"], r["sector"])):
+        if row["published_quota_percentage"] is None:
+            continue
+        low, high = row["implied_employee_hours_min"], row["implied_employee_hours_max"]
+        window = (
+            f"meer dan {nl_decimal(low / 1e6, 1)} tot en met {nl_decimal(high / 1e6, 1)} mln uur"
+            if low is not None and high is not None
+            else ""
+        )
+        reproduced = {True: "ja", False: "nee"}.get(row["reproduces_published"], "niet te toetsen")
+        published_rows.append(
+            (
+                [
+                    (str(row["quota_year"]), False),
+                    (SECTOR_NL[row["sector"]], False),
+                    (f"{nl_decimal(float(row['published_quota_percentage']), 2)}%", True),
+                    (window, False),
+                    (reproduced, False),
+                    (row["input_status"], False),
+                ],
+                "",
+            )
+        )
+    published_table = _table(
+        [
+            ("Jaar", False),
+            ("Sector", False),
+            ("Gepubliceerd quotum", True),
+            ("Werknemersuren die dit quotum geven", False),
+            ("Nagerekend", False),
+            ("Invoer", False),
+        ],
+        published_rows,
+        table_id="tabel-quotum-gepubliceerd",
+        css_class="small",
+    )
+    legend = _legend(
+        [
+            ("box", COLOUR["government"], "overheid"),
+            ("box", COLOUR["market"], "markt"),
+            ("box", "#c8c8c8", "vaag: niet geactiveerd, een wat-als-heffing"),
+        ]
+    )
+    chart = (
+        f"{legend}<figure>{chart_quota_levy(data)}</figure>"
+        if has_levy
+        else '<p class="note">Geen heffing te berekenen: de invoer mist de verloonde uren van '
+        "alle werknemers per werkgever (employers.total_paid_hours, invoer per persoon). De "
+        "tabel per jaar noemt wat er ontbreekt.</p>"
+    )
+    return (
+        head
+        + "<p>Het quotumpercentage per sector is (banen nulmeting A + meetellende extra banen B) "
+        "\u00d7 1.331 / (werknemersbanen D \u00d7 1.623), naar beneden afgerond op twee "
+        "decimalen. Een werkgever met ten minste 40.575 verloonde uren betaalt \u20ac 5.000 per "
+        "ontbrekende baan (naar beneden afgerond op één decimaal). Geactiveerd voor de overheid "
+        "vanaf 2018 (de heffing is sindsdien elk jaar opgeschort); voor de markt nooit: daar is "
+        "het een wat-als-berekening.</p>"
+        + chart
+        + "<h3>De gepubliceerde quotumpercentages nagerekend</h3><p>Het quotum volgt uit A, B en "
+        "de verloonde uren van alle werknemers van de quotumplichtige werkgevers in de sector. "
+        "Die uren zijn niet gepubliceerd; de tabel geeft het venster waarbinnen ze het "
+        "gepubliceerde percentage opleveren.</p>"
+        + published_table
+        + (table if has_levy else f"<details><summary>Per jaar en sector</summary>{table}</details>")
+        + "</section>"
+    )
+
+
 def render_html(data: ReportData, source_name: str) -> str:
     year = data.report_year
     sections = [
@@ -1039,6 +1644,11 @@ def render_html(data: ReportData, source_name: str) -> str:
         section_formal_loan(data),
         section_year_on_year(data),
         section_split_key(data),
+        section_projection(data),
+        section_merged(data),
+        section_subsectors(data),
+        section_regions(data),
+        section_quota(data),
         section_assumptions(data),
     ]
     return (
