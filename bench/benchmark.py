@@ -9,18 +9,23 @@ For each size (N and N/10) it generates data with scripts/generate_payroll.py (k
 folder and reused), then measures wall time and peak memory (the child process's maximum
 resident set) of:
 
-  (a) a full `dbt build` on the person-level data, tests included, into a fresh warehouse;
+  (a) `dbt build --selector letter` on the person-level data (the four marts of the letter and
+      everything they are built from, tests included), into a fresh warehouse: the same work
+      as (b) and (c);
+  (a+) the full `dbt build`, as the main job runs it: (a) plus the marts beyond the letter
+      (projection, merged measurement, subsectors, regions, quota levy) and the semantic layer;
   (b) the floor: bench/floor.sql, the same validations and measurement as one DuckDB script;
   (c) the same job in polars (bench/polars_job.py);
 and, at N only:
-  (d) an incremental `dbt build` that adds one measurement year to a warehouse holding the others;
+  (d) an incremental full `dbt build` that adds one measurement year to a warehouse holding the
+      others;
   (e) dbt's fixed overhead: a full build on a tiny input.
 
 It checks that (a), (b) and (c) give the same jobs per year, sector and form, prints one line
 per size and, last, the summary line:
 
   lines=N dbt/floor=a/b marginal_dbt/floor=(a(N)-a(N/10))/(b(N)-b(N/10)) dbt/polars=a/c
-  incremental/full=(d-e)/(a-e) peak_mb=<peak of (a)> overhead_s=e
+  incremental/full=(d-e)/(a+ - e) peak_mb=<peak of (a+)> overhead_s=e full_s=a+
 """
 
 from __future__ import annotations
@@ -82,9 +87,11 @@ def dbt_env(warehouse: Path, payroll_dir: Path) -> dict[str, str]:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
 
-def dbt_build(work: Path, payroll_dir: Path, fresh: bool = True) -> Measurement:
-    """A timed `dbt build`. dbt parses the project first, untimed, into the same target folder,
-    so the build itself parses partially, as every build after the first does in practice."""
+def dbt_build(work: Path, payroll_dir: Path, fresh: bool = True,
+              selector: str | None = None) -> Measurement:
+    """A timed `dbt build` (of a selector from selectors.yml, or everything). dbt parses the
+    project first, untimed, into the same target folder, so the build itself parses partially,
+    as every build after the first does in practice."""
     warehouse = work / "warehouse.duckdb"
     if fresh:
         for path in (warehouse, work / "warehouse.duckdb.wal"):
@@ -92,7 +99,8 @@ def dbt_build(work: Path, payroll_dir: Path, fresh: bool = True) -> Measurement:
     common = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     env = dbt_env(warehouse, payroll_dir)
     measure([str(BIN_DIR / "dbt"), "parse", *common], env=env)
-    return measure([str(BIN_DIR / "dbt"), "build", *common], env=env)
+    selection = ["--selector", selector] if selector else []
+    return measure([str(BIN_DIR / "dbt"), "build", *common, *selection], env=env)
 
 
 def dbt_jobs(work: Path) -> dict[tuple, float]:
@@ -167,18 +175,22 @@ def run_size(lines: int, work: Path) -> dict[str, Measurement]:
     size_work = work / f"run_{lines}"
     size_work.mkdir(parents=True, exist_ok=True)
     results = {
-        "dbt": dbt_build(size_work / "dbt", data),
+        "dbt": dbt_build(size_work / "dbt", data, selector="letter"),
+        "dbt_full": dbt_build(size_work / "dbt_full", data),
         "floor": floor(size_work, data),
         "polars": polars_job(size_work, data),
     }
     reference = dbt_jobs(size_work / "dbt")
+    same_jobs(reference, dbt_jobs(size_work / "dbt_full"), "full build")
     same_jobs(reference, csv_jobs(size_work / "floor_jobs.csv", header=False), "floor")
     same_jobs(reference, csv_jobs(size_work / "polars_jobs.csv", header=True), "polars")
     print(
-        f"lines={lines} dbt_s={results['dbt'].seconds:.2f} floor_s={results['floor'].seconds:.2f} "
+        f"lines={lines} dbt_s={results['dbt'].seconds:.2f} "
+        f"dbt_full_s={results['dbt_full'].seconds:.2f} floor_s={results['floor'].seconds:.2f} "
         f"polars_s={results['polars'].seconds:.2f} dbt_peak_mb={results['dbt'].peak_mb:.0f} "
+        f"dbt_full_peak_mb={results['dbt_full'].peak_mb:.0f} "
         f"floor_peak_mb={results['floor'].peak_mb:.0f} polars_peak_mb={results['polars'].peak_mb:.0f} "
-        f"cells={len(reference)} (dbt = floor = polars)",
+        f"cells={len(reference)} (dbt = dbt full = floor = polars)",
         flush=True,
     )
     return results
@@ -208,18 +220,20 @@ def main(argv: list[str] | None = None) -> None:
         dbt_build(incremental_work, partial)
         (partial / last_file.name).symlink_to(last_file)
         incremental = dbt_build(incremental_work, partial, fresh=False)
-        same_jobs(dbt_jobs(work / f"run_{args.lines}" / "dbt"), dbt_jobs(incremental_work),
+        same_jobs(dbt_jobs(work / f"run_{args.lines}" / "dbt_full"), dbt_jobs(incremental_work),
                   "incremental")
         print(f"incremental_s={incremental.seconds:.2f} overhead_s={overhead.seconds:.2f} "
               f"(incremental = full refresh)", flush=True)
 
         a, b, c = large["dbt"].seconds, large["floor"].seconds, large["polars"].seconds
+        full = large["dbt_full"].seconds
         marginal = (a - small["dbt"].seconds) / (b - small["floor"].seconds)
         print(
             f"lines={args.lines} dbt/floor={a / b:.2f} marginal_dbt/floor={marginal:.2f} "
             f"dbt/polars={a / c:.2f} "
-            f"incremental/full={(incremental.seconds - overhead.seconds) / (a - overhead.seconds):.2f} "
-            f"peak_mb={large['dbt'].peak_mb:.0f} overhead_s={overhead.seconds:.1f}"
+            f"incremental/full={(incremental.seconds - overhead.seconds) / (full - overhead.seconds):.2f} "
+            f"peak_mb={large['dbt_full'].peak_mb:.0f} overhead_s={overhead.seconds:.1f} "
+            f"full_s={full:.1f}"
         )
     finally:
         if args.work is None:

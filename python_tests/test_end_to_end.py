@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, run_dbt
 
 LETTER_YEAR = 2022
 CHECKED_STATUSES = {"published", "revised", "derived"}
@@ -57,6 +57,39 @@ def test_marts_live_in_schema_marts_with_the_contract_columns(built):
         "mart_formal_loan_breakdown": {
             "measurement_year", "sector", "employment_form", "jobs", "share_of_sector_jobs",
             "extra_jobs", "share_of_sector_extra_jobs", "split_key_share",
+        },
+        # Beyond the letter (docs/CONTRACT.md, section 3b).
+        "mart_target_projection": {
+            "sector", "year", "is_projection", "measured_extra_jobs", "trend_extra_jobs",
+            "trend_extra_jobs_rounded", "target_extra_jobs", "gap_to_target",
+            "last_measured_year", "trend_slope_per_year", "needed_extra_jobs_per_year",
+            "needed_extra_jobs_per_year_rounded", "projection_label",
+        },
+        "mart_merged_measurement": {
+            "measurement_year", "employment_form", "paid_hours", "jobs", "baseline_jobs",
+            "extra_jobs", "extra_jobs_rounded", "target_extra_jobs", "target_shortfall",
+            "target_met",
+        },
+        "mart_government_subsectors": {
+            "measurement_year", "employment_form", "government_subsector", "persons", "jobs",
+            "baseline_jobs", "extra_jobs", "extra_jobs_rounded", "is_suppressed",
+            "suppression_reason",
+        },
+        "mart_regions": {
+            "measurement_year", "labour_market_region", "sector", "persons", "jobs",
+            "baseline_jobs", "extra_jobs", "extra_jobs_rounded", "is_suppressed",
+            "suppression_reason",
+        },
+        "mart_quota_percentages": {
+            "quota_year", "sector", "baseline_jobs_a", "counted_extra_jobs_b", "employee_hours",
+            "quota_percentage", "published_quota_percentage", "reproduces_published",
+            "implied_employee_hours_min", "implied_employee_hours_max", "is_activated",
+            "input_status", "liable_employers", "levy_eur", "what_if_levy_eur",
+        },
+        "mart_quota_levy": {
+            "quota_year", "employer_id", "sector", "total_paid_hours", "is_quota_liable",
+            "target_group_paid_hours", "quota_percentage", "required_jobs", "counted_jobs",
+            "shortfall_jobs", "levy_eur", "what_if_levy_eur", "input_status",
         },
     }
     with built.connect() as connection:
@@ -160,3 +193,18 @@ def test_the_main_command_prints_table_1_as_the_letter_does(built, published_fig
 @pytest.mark.parametrize("year", [2015, 2023])
 def test_table_1_prints_for_any_measured_year(built, year):
     assert f"Tabel 1: resultaten eind {year}" in print_letter(built, year)
+
+
+def test_the_letter_selector_builds_the_letter_and_nothing_beyond(tmp_path):
+    """`dbt build --selector letter` (selectors.yml): the four marts of the letter and what they
+    are built from; none of the marts beyond the letter, no semantic model."""
+    listed = run_dbt(PROJECT_DIR, tmp_path, "ls", "--selector", "letter", "--resource-type",
+                     "model", "--output", "name", "--quiet")
+    assert listed.returncode == 0, listed.output[-3000:]
+    names = set(listed.output.split())
+    assert {"fct_jobs", "mart_baseline_comparison", "mart_year_on_year",
+            "mart_formal_loan_breakdown", "audit_rejected_rows"} <= names
+    assert not {name for name in names if name.startswith("sem_")
+                or name in ("mart_target_projection", "mart_merged_measurement",
+                            "mart_government_subsectors", "mart_regions",
+                            "mart_quota_percentages", "mart_quota_levy")}, names
