@@ -1,4 +1,4 @@
-"""Validate the four marts with Great Expectations (GX 1.x) and build Data Docs.
+"""Validate the four marts of the letter with Great Expectations (GX 1.x) and build Data Docs.
 
 What: reads the marts (and, when they are compared, the published figures) read-only from the
 DuckDB warehouse dbt built, validates them against the expectation suites of the file-backed GX
