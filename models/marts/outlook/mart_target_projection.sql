@@ -113,19 +113,41 @@ years as (
     from projection_window
 ),
 
-trend_lines as (
+-- The least-squares line from exact sums: the extra jobs as decimals, so that the sums do not
+-- depend on the order in which a parallel aggregate adds them (regr_slope on doubles gave lines
+-- that differed in the 14th digit between two builds of the same input).
+trend_sums as (
     select
         sector_extra_jobs.sector,
-        regr_slope(
-            sector_extra_jobs.extra_jobs, sector_extra_jobs.measurement_year
-        ) as trend_slope_per_year,
-        regr_intercept(
-            sector_extra_jobs.extra_jobs, sector_extra_jobs.measurement_year
-        ) as trend_intercept
+        count(*) as n_points,
+        sum(sector_extra_jobs.measurement_year) as sum_years,
+        sum(cast(sector_extra_jobs.extra_jobs as decimal(38, 9))) as sum_extra_jobs,
+        sum(
+            sector_extra_jobs.measurement_year
+            * cast(sector_extra_jobs.extra_jobs as decimal(38, 9))
+        ) as sum_year_times_extra_jobs,
+        sum(sector_extra_jobs.measurement_year * sector_extra_jobs.measurement_year)
+            as sum_years_squared
     from sector_extra_jobs
     inner join trend_years
         on sector_extra_jobs.measurement_year = trend_years.measurement_year
     group by sector_extra_jobs.sector
+),
+
+trend_lines as (
+    select
+        sector,
+        cast(
+            n_points * sum_year_times_extra_jobs - sum_years * sum_extra_jobs
+            as {{ type_double() }}
+        )
+        / nullif(
+            cast(n_points * sum_years_squared - sum_years * sum_years as {{ type_double() }}),
+            0
+        ) as trend_slope_per_year,
+        cast(sum_years as {{ type_double() }}) / n_points as trend_mean_year,
+        cast(sum_extra_jobs as {{ type_double() }}) / n_points as trend_mean_extra_jobs
+    from trend_sums
 ),
 
 needed_growth as (
@@ -158,8 +180,9 @@ projected as (
         case
             when projection_window.has_trend
                 then
-                    trend_lines.trend_intercept
-                    + trend_lines.trend_slope_per_year * years.projection_year
+                    trend_lines.trend_mean_extra_jobs
+                    + trend_lines.trend_slope_per_year
+                    * (years.projection_year - trend_lines.trend_mean_year)
         end as trend_extra_jobs,
         targets_with_total.target_extra_jobs,
         projection_window.last_measured_year,
