@@ -68,7 +68,7 @@ pivoted as (
             when min(case when is_published then 1 else 0 end) = 1 then 'gepubliceerd'
             when max(case when is_published then 1 else 0 end) = 1
                 then
-                    cast(sum(case when is_published then 1 else 0 end) as varchar)
+                    cast(sum(case when is_published then 1 else 0 end) as {{ dbt.type_string() }})
                     || ' van 3 gepubliceerd'
             else 'gereconstrueerd'
         end as bron,

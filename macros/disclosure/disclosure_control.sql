@@ -48,45 +48,39 @@
         {%- set previous = 'suppressed_series_' ~ (round - 1) %}
 
     -- Round {{ round }}: every sum that hides exactly one cell also hides its smallest other
-    -- cell, with that cell's series.
-    suppressed_series_{{ round }} as {{ cte_computed_once() }} (
+    -- cell, with that cell's series. The previous round is read once (an engine that inlines
+    -- CTEs, like Spark, would otherwise copy it into the plan three times a round: 3^16).
+    marked_{{ round }} as (
+        select
+            protected_cells.*,
+            {{ previous }}.is_series_suppressed is not null as is_suppressed
+        from protected_cells
+        left join {{ previous }}
+            on {{ null_safe_equal(series_columns, 'protected_cells', previous) }}
+    ),
+
+    ranked_{{ round }} as (
         select
             {{ series_csv }},
-            is_series_suppressed
-        from {{ previous }}
-        union
-        select
+            is_suppressed,
+            sum(case when is_suppressed then 1 else 0 end) over (
+                partition by {{ sum_keys | join(', ') }}
+            ) as n_hidden_in_sum,
+            row_number() over (
+                partition by {{ sum_keys | join(', ') }}, is_suppressed
+                order by persons, {{ series_csv }}
+            ) as rank_among_same
+        from marked_{{ round }}
+    ),
+
+    suppressed_series_{{ round }} as {{ cte_computed_once() }} (
+        select distinct
             {{ series_csv }},
             true as is_series_suppressed
-        from (
-            select
-                {%- for column in series_columns %}
-                marked.{{ column }},
-                {%- endfor %}
-                row_number() over (
-                    partition by {{ qualified_columns(sum_keys, 'marked') }}
-                    order by marked.persons, {{ qualified_columns(series_columns, 'marked') }}
-                ) as candidate_rank
-            from (
-                select
-                    protected_cells.*,
-                    {{ previous }}.is_series_suppressed is not null as is_suppressed
-                from protected_cells
-                left join {{ previous }}
-                    on {{ null_safe_equal(series_columns, 'protected_cells', previous) }}
-            ) as marked
-            inner join (
-                select {{ qualified_columns(sum_keys, 'protected_cells') }}
-                from protected_cells
-                inner join {{ previous }}
-                    on {{ null_safe_equal(series_columns, 'protected_cells', previous) }}
-                group by {{ qualified_columns(sum_keys, 'protected_cells') }}
-                having count(*) = 1
-            ) as sums_hiding_one_cell
-                on {{ null_safe_equal(sum_keys, 'marked', 'sums_hiding_one_cell') }}
-            where not marked.is_suppressed
-        ) as candidates
-        where candidate_rank = 1
+        from ranked_{{ round }}
+        where
+            is_suppressed
+            or (n_hidden_in_sum = 1 and rank_among_same = 1)
     ),
     {%- endfor %}
 

@@ -16,15 +16,17 @@ measured_years as (
 ),
 
 days as (
-    select
-        unnest(
-            generate_series(
-                make_date(first_year, 1, 1),
-                make_date(last_year, 12, 31),
-                interval 1 day
-            )
-        ) as day_start
+    select {{ dbt.dateadd('day', 'numbers.n', 'make_date(measured_years.first_year, 1, 1)') }}
+        as day_start
     from measured_years
+    cross join {{ whole_numbers(100000) }} as numbers
+    where
+        numbers.n
+        <= {{ dbt.datediff(
+            'make_date(measured_years.first_year, 1, 1)',
+            'make_date(measured_years.last_year, 12, 31)',
+            'day'
+        ) }}
 ),
 
 final as (

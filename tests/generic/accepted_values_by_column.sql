@@ -1,6 +1,7 @@
 {#- Accepted values for several columns of a model in one query: fails on every row where a
     column holds a value outside its list. A null fails too, unless the column's list holds
-    null (`~` in YAML). -#}
+    null (`~` in YAML). A YAML true/false is compared as a boolean, everything else as text
+    (Spark does not compare a boolean column with 'True'). -#}
 {% test accepted_values_by_column(model, values_by_column) %}
     {%- for column, values in values_by_column.items() %}
         {%- set listed = values | reject('none') | list %}
@@ -22,7 +23,7 @@
     from {{ model }}
     where
         {%- if listed %}
-        {{ column }} not in ('{{ listed | join("', '") }}')
+        {{ column }} not in ({{ sql_values(listed) }})
         {%- else %}
         false
         {%- endif %}

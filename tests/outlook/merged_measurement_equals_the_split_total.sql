@@ -48,17 +48,17 @@ compared as (
 final as (
     select
         *,
-        'mart_merged_measurement (' || cast(measurement_year as varchar) || ', '
+        'mart_merged_measurement (' || cast(measurement_year as {{ dbt.type_string() }}) || ', '
         || employment_form || ') differs from the total sector of mart_baseline_comparison in'
         || case when jobs_differ then ' jobs' else '' end
         || case when baseline_jobs_differ then ' baseline_jobs' else '' end
         || case when extra_jobs_differ then ' extra_jobs' else '' end
         || case when rounded_differ then ' extra_jobs_rounded' else '' end
         || case when targets_differ then ' target_extra_jobs' else '' end
-        || ': merged extra jobs ' || cast(merged_extra_jobs as varchar)
-        || ' (rounded ' || cast(merged_extra_jobs_rounded as varchar) || '), split '
-        || cast(split_extra_jobs as varchar)
-        || ' (rounded ' || cast(split_extra_jobs_rounded as varchar) || '). Without the split'
+        || ': merged extra jobs ' || cast(merged_extra_jobs as {{ dbt.type_string() }})
+        || ' (rounded ' || cast(merged_extra_jobs_rounded as {{ dbt.type_string() }}) || '), split '
+        || cast(split_extra_jobs as {{ dbt.type_string() }})
+        || ' (rounded ' || cast(split_extra_jobs_rounded as {{ dbt.type_string() }}) || '). Without the split'
         || ' the totals are the same hours: a bug in one of the two models.' as message
     from compared
     where

@@ -60,9 +60,8 @@ trend_window as (
         count(*) as n_trend_years,
         min(measurement_year) as first_trend_year,
         max(measurement_year) as last_trend_year,
-        string_agg(
-            cast(measurement_year as varchar), ', ' order by measurement_year
-        ) as trend_years_listed
+        {{ sorted_list('cast(measurement_year as ' ~ dbt.type_string() ~ ')') }}
+            as trend_years_listed
     from trend_years
 ),
 
@@ -89,7 +88,7 @@ projection_window as (
                     || '(var projection_trend_years); not a forecast'
             when trend_window.n_trend_years < {{ trend_years }}
                 then
-                    'no trend: ' || cast(trend_window.n_trend_years as varchar)
+                    'no trend: ' || cast(trend_window.n_trend_years as {{ dbt.type_string() }})
                     || ' measured year(s) after the baseline ('
                     || trend_window.trend_years_listed || '), the trend needs '
                     || '{{ trend_years }} (var projection_trend_years); not a forecast'
@@ -97,8 +96,8 @@ projection_window as (
                 trend_window.last_trend_year - trend_window.first_trend_year + 1
                 = trend_window.n_trend_years
                 then
-                    'linear trend of ' || cast(trend_window.first_trend_year as varchar)
-                    || '-' || cast(trend_window.last_trend_year as varchar)
+                    'linear trend of ' || cast(trend_window.first_trend_year as {{ dbt.type_string() }})
+                    || '-' || cast(trend_window.last_trend_year as {{ dbt.type_string() }})
                     || ', projected; not a forecast'
             else
                 'linear trend of ' || trend_window.trend_years_listed
@@ -109,8 +108,10 @@ projection_window as (
 ),
 
 years as (
-    select cast(unnest(generate_series(first_year, last_year)) as integer) as projection_year
+    select cast(projection_window.first_year + numbers.n as integer) as projection_year
     from projection_window
+    cross join {{ whole_numbers(100) }} as numbers
+    where numbers.n <= projection_window.last_year - projection_window.first_year
 ),
 
 -- The least-squares line from exact sums: the extra jobs as decimals, so that the sums do not

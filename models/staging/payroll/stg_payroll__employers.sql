@@ -1,27 +1,22 @@
-{#- Typed employers. total_paid_hours is optional (CONTRACT 1b): a file without the column is
-    read with it null, by a union by name with an empty relation that has the column (text
-    like every CSV column, or the contract's number type for Parquet). A column that is
-    present but of the wrong type stops the build before this model (check_input_files) or,
-    in CSV, rejects its row (unreadable_total_paid_hours). -#}
-{%- set delivered_type = 'varchar' if env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv'
+{#- Typed employers. total_paid_hours is optional (CONTRACT 1b): when no file has the column,
+    it is read as null (macro delivered_columns asks the engine which columns the files have;
+    files with and without it are read by column name). A column that is present but of the
+    wrong type stops the build before this model (check_input_files) or, in CSV, rejects its
+    row (unreadable_total_paid_hours). -#}
+{%- set has_total_paid_hours = 'total_paid_hours' in delivered_columns('employers') %}
+{#- Absent, it is null of the type a delivered column would have: text in CSV, else a number. -#}
+{%- set delivered_type = dbt.type_string() if env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv'
     else 'decimal(18, 2)' %}
 
 with
 
-source as (
-    select * from {{ source('payroll', 'employers') }}
-),
-
-optional_columns as (
-    select cast(null as {{ delivered_type }}) as total_paid_hours
-    where false
-),
-
--- The source's own columns, and total_paid_hours whether the files have it or not.
 delivered as (
-    select * from source
-    union all by name
-    select * from optional_columns
+    select
+        *
+        {%- if not has_total_paid_hours %},
+        cast(null as {{ delivered_type }}) as total_paid_hours
+        {%- endif %}
+    from {{ payroll_source('employers') }} as source
 ),
 
 typed as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ source('payroll', 'payroll_lines') }}
+    select * from {{ payroll_source('payroll_lines') }} as delivered
 ),
 
 typed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('payroll', 'target_group_register') }}
+    select * from {{ payroll_source('target_group_register') }} as delivered
 ),
 
 typed as (
