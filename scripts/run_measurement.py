@@ -6,6 +6,7 @@ Usage (from the project root, in the virtual environment):
     python scripts/run_measurement.py --year 2021
     python scripts/run_measurement.py --skip-publish   # build, validate; print from the warehouse
     python scripts/run_measurement.py --skip-build     # only print, from the existing warehouse
+    python scripts/run_measurement.py --target spark   # build on another engine (see below)
 
 Steps, each only when the one before succeeded:
 
@@ -21,6 +22,22 @@ Steps, each only when the one before succeeded:
    row's figures were published by the ministry) comes from the published-figures seed, which lives
    in the working warehouse and is not published. With --skip-publish or --skip-build everything is
    read from the working warehouse.
+
+With --target spark, spark_cluster or postgres (profiles.yml; README section "Other engines") the
+marts are built on that engine instead (scripts/engines.py):
+
+1. The input files are checked in DuckDB first (`dbt run-operation check_input_files --target
+   duckdb`): Spark and PostgreSQL cannot read them the way the check does.
+2. postgres only: with BANENAFSPRAAK_PAYROLL_DIR set, the payroll Parquet files are loaded into the
+   schema payroll_input (PostgreSQL reads no Parquet).
+3. `dbt build --target <name>`. spark: a local PySpark in the dbt process, its warehouse and
+   metastore in BANENAFSPRAAK_SPARK_STATE (default target/spark). spark_cluster: a standalone
+   cluster (master, worker, Thrift server) started for the build and stopped after it. postgres:
+   the server the BANENAFSPRAAK_PG_* variables name, one you started
+   (scripts/postgres_server.py start prints them).
+
+Validation, publish, the report and the letter's tables read the DuckDB warehouse, so they are
+skipped on another target; python_tests/ compare the engine's marts with DuckDB's.
 """
 
 from __future__ import annotations
@@ -31,8 +48,16 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from engines import (
+    EngineUnavailable,
+    SparkCluster,
+    load_payroll_into_postgres,
+    require_java,
+    spark_session_env,
+)
 from publish import PublishError, describe, publish, published_db_path, working_db_path
 from render_report import REPORT_NAME, ReportError, render_report
 
@@ -44,6 +69,7 @@ ANALYSES = ("letter_table_1", "letter_year_on_year")
 VALIDATOR = PROJECT_DIR / "scripts" / "validate_marts.py"
 # Alias under which the published file is attached when the letter is printed from it.
 PUBLISHED_ALIAS = "published_marts"
+TARGETS = ("duckdb", "spark", "spark_cluster", "postgres")
 
 
 def warehouse_path() -> Path:
@@ -51,7 +77,8 @@ def warehouse_path() -> Path:
     return working_db_path()
 
 
-def invoke_dbt(args: list[str], quiet: bool = False, on_failure: str = "") -> None:
+def invoke_dbt(args: list[str], quiet: bool = False, on_failure: str = "",
+               env: dict[str, str] | None = None) -> None:
     """Run one dbt command from the project root in a child process; exit with dbt's failure.
 
     A child process, not dbtRunner: dbt-duckdb keeps its DuckDB connection open for the life of
@@ -60,7 +87,8 @@ def invoke_dbt(args: list[str], quiet: bool = False, on_failure: str = "") -> No
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt if dbt.exists() else "dbt"), *args]
     completed = subprocess.run(
-        command, cwd=PROJECT_DIR, check=False, stdout=subprocess.DEVNULL if quiet else None
+        command, cwd=PROJECT_DIR, check=False, stdout=subprocess.DEVNULL if quiet else None,
+        env=None if env is None else {**os.environ, **env},
     )
     if completed.returncode != 0:
         sys.exit(
@@ -186,6 +214,62 @@ def print_letter_tables(report_year: int | None, published_db: Path | None = Non
     print()
 
 
+def build_on_engine(target: str) -> None:
+    """Check the input in DuckDB, then `dbt build --target <target>` with the engine's environment.
+
+    Exits with a clear message when the engine cannot run or the build fails.
+    """
+    check_seed_files()
+    invoke_dbt(
+        ["run-operation", "check_input_files", "--target", "duckdb"],
+        on_failure=f" The input check (in DuckDB) failed, so nothing was built on {target}.",
+    )
+    payroll_dir = os.environ.get("BANENAFSPRAAK_PAYROLL_DIR", "")
+    build = ["build", "--target", target]
+    try:
+        if target == "spark":
+            require_java()
+            state = Path(os.environ.get("BANENAFSPRAAK_SPARK_STATE", "target/spark"))
+            if not state.is_absolute():
+                state = PROJECT_DIR / state
+            invoke_dbt(build, env=spark_session_env(
+                state,
+                cores=int(os.environ.get("BANENAFSPRAAK_SPARK_CORES", "2")),
+                memory=os.environ.get("BANENAFSPRAAK_SPARK_MEMORY", "4g"),
+            ))
+        elif target == "spark_cluster":
+            state = PROJECT_DIR / "target" / "spark_cluster" / time.strftime("%Y%m%d-%H%M%S")
+            print(f"Starting a Spark cluster (master, worker, Thrift server) in {state} ...",
+                  flush=True)
+            with SparkCluster(state) as cluster:
+                invoke_dbt(build, env=cluster.env)
+        elif target == "postgres":
+            if payroll_dir:
+                loaded = load_payroll_into_postgres(Path(payroll_dir), dict(os.environ))
+                print("Loaded the payroll files into PostgreSQL: "
+                      + ", ".join(f"{table} {rows:,} rows" for table, rows in loaded.items()))
+            invoke_dbt(build)
+    except EngineUnavailable as error:
+        sys.exit(f"Nothing was built on {target}: {error}")
+    except Exception as error:
+        if target != "postgres" or not type(error).__module__.startswith("psycopg2"):
+            raise
+        if type(error).__name__ == "OperationalError":
+            sys.exit(
+                f"Nothing was built on postgres: the server named by BANENAFSPRAAK_PG_HOST/PORT "
+                f"could not be used ({str(error).strip()}). Start one with "
+                "scripts/postgres_server.py start --state DIR and export what it prints."
+            )
+        sys.exit(
+            f"Nothing was built on postgres: loading the payroll files from {payroll_dir} "
+            f"failed: {str(error).strip()}"
+        )
+    print(
+        f"Built on {target}. Validation, publish, the report and the letter's tables read the "
+        "DuckDB warehouse: skipped on this target (python_tests/ compare its marts with DuckDB's)."
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, help="measurement year to print (default: the latest)")
@@ -197,7 +281,21 @@ def main(argv: list[str] | None = None) -> None:
         "--skip-publish", action="store_true",
         help="build and validate, but do not publish; print from the working warehouse",
     )
+    parser.add_argument(
+        "--target", choices=TARGETS, default="duckdb",
+        help="the engine to build on (profiles.yml); default duckdb. On another engine only the "
+        "input check and the build run: validation, publish and the letter's tables are skipped",
+    )
     args = parser.parse_args(argv)
+
+    if args.target != "duckdb":
+        if args.skip_build or args.skip_publish or args.year is not None:
+            parser.error(
+                "--skip-build, --skip-publish and --year concern the DuckDB warehouse; with "
+                f"--target {args.target} only the build runs"
+            )
+        build_on_engine(args.target)
+        return
 
     working_db = warehouse_path()
     published_db = published_db_path()
