@@ -17,13 +17,16 @@
                  sum hide one cell: the step is repeated, `rounds` times (a round without such
                  a sum changes nothing). Each round after the first is needed only because the
                  previous one reached a year of the group in which nothing was hidden, so the
-                 group's measured years + 1 rounds always suffice (default 16: 2012-2026). A sum
+                 group's measured years + 1 rounds always suffice (var disclosure_rounds, 16: 2012-2026;
+                 a unit test on three years needs four, and every round costs an engine that
+                 plans them all at once, such as Spark, seconds). A sum
                  of one cell is the published total itself: it stays hiding one cell.
 
     Returns a query: the cells with the value columns and `persons` null where suppressed,
     `is_suppressed`, and `suppression_reason` (`fewer_than_min_persons` for a cell with too few
     persons of its own, `secondary` for the other suppressed cells, null). -#}
-{% macro disclosure_control(cells, series_columns, sum_columns, value_columns, rounds=16) -%}
+{% macro disclosure_control(cells, series_columns, sum_columns, value_columns, rounds=none) -%}
+    {%- set rounds = rounds or var('disclosure_rounds') -%}
     {%- set min_persons = var('disclosure_min_persons') -%}
     {%- set series_csv = series_columns | join(', ') -%}
     {%- set sum_keys = ['measurement_year'] + sum_columns -%}
@@ -106,14 +109,6 @@
     )
 
     select * from final
-{%- endmacro %}
-
-
-{#- Columns qualified by a relation alias, comma-separated: `alias.a, alias.b`. -#}
-{% macro qualified_columns(columns, alias) -%}
-    {%- for column in columns -%}
-        {{ alias }}.{{ column }}{% if not loop.last %}, {% endif %}
-    {%- endfor -%}
 {%- endmacro %}
 
 

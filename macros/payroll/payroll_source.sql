@@ -36,12 +36,33 @@
 {%- endmacro %}
 
 
-{#- The columns a person-level dataset has as delivered (lower case): an optional column
-    (employers.total_paid_hours) may be absent. Asked of the engine at run time. -#}
-{% macro delivered_columns(name) -%}
-    {%- if not execute -%}
-        {{ return([]) }}
+{#- All columns of a person-level dataset, and `column` (of `data_type`, null) when no file
+    has it: an optional column (employers.total_paid_hours) may be absent.
+      DuckDB  a union by name with an empty relation that has the column: no query at compile
+              time, so a build that never reads the files (lint, docs) does not need them.
+      others  the engine is asked which columns the files have (a query that returns no rows),
+              and the column is added as null when it is not among them. -#}
+{% macro with_optional_column(relation, column, data_type) -%}
+    {{ return(adapter.dispatch('with_optional_column', 'banenafspraak')(relation, column, data_type)) }}
+{%- endmacro %}
+
+{% macro duckdb__with_optional_column(relation, column, data_type) -%}
+    select * from {{ relation }}
+    union all by name
+    select cast(null as {{ data_type }}) as {{ column }}
+    where false
+{%- endmacro %}
+
+{% macro default__with_optional_column(relation, column, data_type) -%}
+    {%- set delivered = [] -%}
+    {%- if execute -%}
+        {%- set probe = run_query('select * from ' ~ relation ~ ' as delivered where 1 = 0') -%}
+        {%- set delivered = probe.column_names | map('lower') | list -%}
     {%- endif -%}
-    {%- set probe = run_query('select * from ' ~ payroll_source(name) ~ ' as delivered where 1 = 0') -%}
-    {{ return(probe.column_names | map('lower') | list) }}
+    select
+        delivered.*
+        {%- if execute and column not in delivered %},
+        cast(null as {{ data_type }}) as {{ column }}
+        {%- endif %}
+    from {{ relation }} as delivered
 {%- endmacro %}

@@ -27,7 +27,7 @@
 
 
 {#- The widest whole-number type each engine divides exactly. Spark's `div` returns a 64-bit
-    long: enough for 100 x 92 million hours in millionths of a hundredth (9.2e16 < 9.2e18). -#}
+    long: enough for 100 x 92 million hours in millionths of a hundredth (9.2e17 < 9.2e18). -#}
 {% macro exact_integer_type() -%}
     {{ return(adapter.dispatch('exact_integer_type', 'banenafspraak')()) }}
 {%- endmacro %}

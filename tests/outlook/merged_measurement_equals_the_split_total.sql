@@ -58,7 +58,8 @@ final as (
         || ': merged extra jobs ' || cast(merged_extra_jobs as {{ dbt.type_string() }})
         || ' (rounded ' || cast(merged_extra_jobs_rounded as {{ dbt.type_string() }}) || '), split '
         || cast(split_extra_jobs as {{ dbt.type_string() }})
-        || ' (rounded ' || cast(split_extra_jobs_rounded as {{ dbt.type_string() }}) || '). Without the split'
+        || ' (rounded ' || cast(split_extra_jobs_rounded as {{ dbt.type_string() }})
+        || '). Without the split'
         || ' the totals are the same hours: a bug in one of the two models.' as message
     from compared
     where

@@ -105,7 +105,8 @@ final as (
         || case
             when wrong_number_of_years
                 then
-                    ' ' || cast(n_measured_years as {{ dbt.type_string() }}) || ' measured years in the trend'
+                    ' ' || cast(n_measured_years as {{ dbt.type_string() }})
+                    || ' measured years in the trend'
                     || ' window, not {{ var("projection_trend_years") }}'
                     || ' (var projection_trend_years);'
             else ''

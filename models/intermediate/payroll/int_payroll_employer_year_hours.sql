@@ -1,9 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='measurement_year',
         on_schema_change='fail',
+        **incremental_by_measurement_year()
     )
 }}
 

@@ -1,10 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='measurement_year',
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where measurement_year is null{% endif %}",
+        pre_hook="{% if is_incremental() %}{{ delete_rows_without_measurement_year() }}{% endif %}",
+        **incremental_by_measurement_year()
     )
 }}
 

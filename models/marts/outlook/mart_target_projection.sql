@@ -96,7 +96,8 @@ projection_window as (
                 trend_window.last_trend_year - trend_window.first_trend_year + 1
                 = trend_window.n_trend_years
                 then
-                    'linear trend of ' || cast(trend_window.first_trend_year as {{ dbt.type_string() }})
+                    'linear trend of '
+                    || cast(trend_window.first_trend_year as {{ dbt.type_string() }})
                     || '-' || cast(trend_window.last_trend_year as {{ dbt.type_string() }})
                     || ', projected; not a forecast'
             else

@@ -1,9 +1,7 @@
-{#- Typed employers. total_paid_hours is optional (CONTRACT 1b): when no file has the column,
-    it is read as null (macro delivered_columns asks the engine which columns the files have;
-    files with and without it are read by column name). A column that is present but of the
-    wrong type stops the build before this model (check_input_files) or, in CSV, rejects its
-    row (unreadable_total_paid_hours). -#}
-{%- set has_total_paid_hours = 'total_paid_hours' in delivered_columns('employers') %}
+{#- Typed employers. total_paid_hours is optional (CONTRACT 1b): files without the column are
+    read with it null (macro with_optional_column). A column that is present but of the wrong
+    type stops the build before this model (check_input_files) or, in CSV, rejects its row
+    (unreadable_total_paid_hours). -#}
 {#- Absent, it is null of the type a delivered column would have: text in CSV, else a number. -#}
 {%- set delivered_type = dbt.type_string() if env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv'
     else 'decimal(18, 2)' %}
@@ -11,12 +9,9 @@
 with
 
 delivered as (
-    select
-        *
-        {%- if not has_total_paid_hours %},
-        cast(null as {{ delivered_type }}) as total_paid_hours
-        {%- endif %}
-    from {{ payroll_source('employers') }} as source
+    {{ with_optional_column(
+        payroll_source('employers'), 'total_paid_hours', delivered_type
+    ) }}
 ),
 
 typed as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ payroll_source('payroll_lines') }} as delivered
+    select delivered.* from {{ payroll_source('payroll_lines') }} as delivered
 ),
 
 typed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ payroll_source('target_group_register') }} as delivered
+    select delivered.* from {{ payroll_source('target_group_register') }} as delivered
 ),
 
 typed as (
