@@ -117,37 +117,45 @@ years as (
 
 -- The least-squares line from exact sums: the extra jobs as decimals, so that the sums do not
 -- depend on the order in which a parallel aggregate adds them (regr_slope on doubles gave lines
--- that differed in the 14th digit between two builds of the same input).
+-- that differed in the 14th digit between two builds of the same input). Years are counted from
+-- the first trend year and the decimals are narrow, so that every product stays exact on every
+-- engine (Spark drops decimals from a product wider than 38 digits); the sums are combined in
+-- doubles, in one fixed order.
 trend_sums as (
     select
         sector_extra_jobs.sector,
+        trend_window.first_trend_year,
         count(*) as n_points,
-        sum(sector_extra_jobs.measurement_year) as sum_years,
-        sum(cast(sector_extra_jobs.extra_jobs as decimal(38, 9))) as sum_extra_jobs,
+        sum(sector_extra_jobs.measurement_year - trend_window.first_trend_year) as sum_x,
+        sum(cast(sector_extra_jobs.extra_jobs as decimal(24, 9))) as sum_extra_jobs,
         sum(
-            sector_extra_jobs.measurement_year
-            * cast(sector_extra_jobs.extra_jobs as decimal(38, 9))
-        ) as sum_year_times_extra_jobs,
-        sum(sector_extra_jobs.measurement_year * sector_extra_jobs.measurement_year)
-            as sum_years_squared
+            (sector_extra_jobs.measurement_year - trend_window.first_trend_year)
+            * cast(sector_extra_jobs.extra_jobs as decimal(24, 9))
+        ) as sum_x_times_extra_jobs,
+        sum(
+            (sector_extra_jobs.measurement_year - trend_window.first_trend_year)
+            * (sector_extra_jobs.measurement_year - trend_window.first_trend_year)
+        ) as sum_x_squared
     from sector_extra_jobs
     inner join trend_years
         on sector_extra_jobs.measurement_year = trend_years.measurement_year
-    group by sector_extra_jobs.sector
+    cross join trend_window
+    group by sector_extra_jobs.sector, trend_window.first_trend_year
 ),
 
 trend_lines as (
     select
         sector,
-        cast(
-            n_points * sum_year_times_extra_jobs - sum_years * sum_extra_jobs
-            as {{ type_double() }}
+        (
+            cast(n_points as {{ type_double() }})
+            * cast(sum_x_times_extra_jobs as {{ type_double() }})
+            - cast(sum_x as {{ type_double() }}) * cast(sum_extra_jobs as {{ type_double() }})
         )
         / nullif(
-            cast(n_points * sum_years_squared - sum_years * sum_years as {{ type_double() }}),
+            cast(n_points * sum_x_squared - sum_x * sum_x as {{ type_double() }}),
             0
         ) as trend_slope_per_year,
-        cast(sum_years as {{ type_double() }}) / n_points as trend_mean_year,
+        first_trend_year + cast(sum_x as {{ type_double() }}) / n_points as trend_mean_year,
         cast(sum_extra_jobs as {{ type_double() }}) / n_points as trend_mean_extra_jobs
     from trend_sums
 ),
