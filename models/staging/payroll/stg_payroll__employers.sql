@@ -3,8 +3,8 @@
     type stops the build before this model (check_input_files) or, in CSV, rejects its row
     (unreadable_total_paid_hours). -#}
 {#- Absent, it is null of the type a delivered column would have: text in CSV, else a number. -#}
-{%- set delivered_type = dbt.type_string() if env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv'
-    else 'decimal(18, 2)' %}
+{%- set is_csv = env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv' %}
+{%- set delivered_type = dbt.type_string() if is_csv else 'decimal(18, 2)' %}
 
 with
 
