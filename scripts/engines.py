@@ -634,7 +634,14 @@ class SparkCluster:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"BANENAFSPRAAK_THRIFT_PORT": str(self.thrift_port), "SPARK_LOCAL_IP": LOCALHOST}
+        """The variables target `spark_cluster` reads. The Thrift server resolves a relative
+        BANENAFSPRAAK_PAYROLL_DIR from its own working folder (the state folder), so the folder
+        of the person-level files is passed on as an absolute path."""
+        env = {"BANENAFSPRAAK_THRIFT_PORT": str(self.thrift_port), "SPARK_LOCAL_IP": LOCALHOST}
+        payroll_dir = os.environ.get("BANENAFSPRAAK_PAYROLL_DIR", "")
+        if payroll_dir:
+            env["BANENAFSPRAAK_PAYROLL_DIR"] = str(Path(payroll_dir).resolve())
+        return env
 
     @property
     def master_url(self) -> str:
