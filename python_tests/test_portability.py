@@ -11,9 +11,8 @@ cluster for both, stopped before the next target). Each target's marts are read 
 after its build, while its server still runs.
 
 No engine is skipped: when Java 17 or PostgreSQL is missing, or a server does not come up, the
-target's tests fail with the reason (CI must not pass without having compared). Time: several
-N minutes on a 2-core machine (the test that checks the published figures prints each build's
-seconds).
+target's tests fail with the reason (CI must not pass without having compared). The test that checks
+the published figures prints each build's seconds.
 """
 
 from __future__ import annotations
