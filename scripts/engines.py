@@ -787,6 +787,11 @@ class SparkCluster:
             "spark.executor.memory": str(self.memory),
             "spark.local.dir": f"{state}/tmp",
             "spark.ui.enabled": "false",
+            # As in profiles.yml's spark target. The Thrift server does not take the analyzer's
+            # passes from the session (dbt's server_side_parameters), so they are set here:
+            # disclosure control nests more CTEs than the default 100 passes resolve.
+            "spark.sql.analyzer.maxIterations": "1000",
+            "spark.sql.parquet.mergeSchema": "true",
         }
         command = [
             str(home / "bin" / "spark-submit"),
