@@ -868,3 +868,15 @@ class SparkCluster:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def stop_process(process: "subprocess.Popen") -> None:
+    """Stop a child process that still runs: terminate, wait up to 30 s, then kill."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from engines import EngineUnavailable, PostgresServer, load_payroll_into_postgres
+from engines import EngineUnavailable, PostgresServer, load_payroll_into_postgres, stop_process
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -90,13 +90,8 @@ def build(state: Path, port: int | None, dbt_args: list[str]) -> int:
         print("Interrupted: stopping dbt and PostgreSQL.", file=sys.stderr)
         return 130
     finally:
-        if dbt is not None and dbt.poll() is None:
-            dbt.terminate()
-            try:
-                dbt.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                dbt.kill()
-                dbt.wait()
+        if dbt is not None:
+            stop_process(dbt)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         server.stop()

@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from engines import EngineUnavailable, SparkCluster
+from engines import EngineUnavailable, SparkCluster, stop_process
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -96,13 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Interrupted: stopping dbt and the Spark cluster.", file=sys.stderr)
         return 130
     finally:
-        if dbt is not None and dbt.poll() is None:
-            dbt.terminate()
-            try:
-                dbt.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                dbt.kill()
-                dbt.wait()
+        if dbt is not None:
+            stop_process(dbt)
         if not keep:
             # Not to be interrupted halfway: a second Ctrl-C would leave JVMs behind.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
