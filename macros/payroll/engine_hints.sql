@@ -41,3 +41,10 @@
 {% macro postgres__row_hash(columns) -%}
     hashtextextended(concat_ws('|', {{ columns | join(', ') }}), 0)
 {%- endmacro %}
+
+{#- An order-independent fingerprint of a group of rows: the sum of their 64-bit hashes, exact
+    in a decimal(38, 0) (30 million hashes stay below 10^27). A row added, removed or changed
+    changes it; rows that swap places do not. As text, so that it is compared as it is. -#}
+{% macro content_hash(columns) -%}
+    cast(sum(cast({{ row_hash(columns) }} as decimal(38, 0))) as {{ dbt.type_string() }})
+{%- endmacro %}

@@ -6,9 +6,14 @@
                           partitions in the new batch are replaced. Spark's Parquet tables
                           (no Delta offline) have no merge or delete, and append with a
                           unique_key would silently add the years twice.
-    Used as config(materialized='incremental', **incremental_by_measurement_year()). -#}
+    Both with a pre-hook (macro delete_stale_measurement_years) for the rows that no new batch
+    replaces. Used as config(materialized='incremental', **incremental_by_measurement_year()). -#}
 {% macro incremental_by_measurement_year() -%}
-    {{ return(adapter.dispatch('incremental_by_measurement_year', 'banenafspraak')()) }}
+    {%- set config = adapter.dispatch('incremental_by_measurement_year', 'banenafspraak')() -%}
+    {%- do config.update({
+        'pre_hook': '{% if is_incremental() %}{{ delete_stale_measurement_years() }}{% endif %}'
+    }) -%}
+    {{ return(config) }}
 {%- endmacro %}
 
 {% macro default__incremental_by_measurement_year() -%}
@@ -20,18 +25,29 @@
 {%- endmacro %}
 
 
-{#- Before an incremental build of the classification: remove the rows of lines without a
-    period end (measurement_year null), which every build processes again. On Spark they are
-    the table's null partition, which insert_overwrite replaces only when the new batch has such
-    lines: it is dropped instead. -#}
-{% macro delete_rows_without_measurement_year() -%}
-    {{ return(adapter.dispatch('delete_rows_without_measurement_year', 'banenafspraak')()) }}
+{#- Before an incremental build of a payroll model: remove the rows that the new batch would
+    not replace: those without a measurement year (lines without a period end, processed again
+    by every build) and those of the years no longer delivered (macro payroll_years_to_build).
+    On Spark they are partitions, dropped; the rows without a year are the null partition. -#}
+{% macro delete_stale_measurement_years() -%}
+    {%- set removed = payroll_years_to_build().removed -%}
+    {{ return(adapter.dispatch('delete_stale_measurement_years', 'banenafspraak')(removed)) }}
 {%- endmacro %}
 
-{% macro default__delete_rows_without_measurement_year() -%}
-    delete from {{ this }} where measurement_year is null
+{% macro default__delete_stale_measurement_years(removed) -%}
+    delete from {{ this }}
+    where
+        measurement_year is null
+        {%- if removed | length > 0 %}
+        or measurement_year in ({{ removed | join(', ') }})
+        {%- endif %}
 {%- endmacro %}
 
-{% macro spark__delete_rows_without_measurement_year() -%}
+{#- Spark runs one statement a hook: the partitions of removed years are dropped here. -#}
+{% macro spark__delete_stale_measurement_years(removed) -%}
+    {%- for year in removed -%}
+        {%- do run_query('alter table ' ~ this ~ ' drop if exists partition (measurement_year = '
+            ~ year ~ ')') -%}
+    {%- endfor -%}
     alter table {{ this }} drop if exists partition (measurement_year = '__HIVE_DEFAULT_PARTITION__')
 {%- endmacro %}

@@ -46,7 +46,7 @@ with
 december_lines as {{ cte_inlined() }} (
     select * from {{ ref('stg_payroll__payroll_lines') }}
     where
-        {{ payroll_years_filter('period_end', ref('stg_payroll__payroll_lines')) }}
+        {{ payroll_years_filter('period_end') }}
         and (
             {%- if years is none %}
                 true
@@ -177,4 +177,4 @@ final as (
     from counted_hours
 )
 
-select * from final
+{{ with_input_fingerprint('final') }}

@@ -13,7 +13,7 @@ with
 
 payroll_lines as (
     select * from {{ ref('stg_payroll__payroll_lines') }}
-    where {{ payroll_years_filter('period_end', ref('stg_payroll__payroll_lines')) }}
+    where {{ payroll_years_filter('period_end') }}
 ),
 
 final as (
@@ -26,4 +26,4 @@ final as (
     group by {{ measurement_year_of('period_end') }}
 )
 
-select * from final
+{{ with_input_fingerprint('final') }}

@@ -25,7 +25,7 @@ with
 payroll_lines as (
     select * from {{ ref('stg_payroll__payroll_lines') }}
     where
-        {{ payroll_years_filter('period_end', ref('stg_payroll__payroll_lines')) }}
+        {{ payroll_years_filter('period_end') }}
         and period_end is not null
 ),
 
@@ -104,4 +104,4 @@ final as (
     group by measurement_year, employer_id
 )
 
-select * from final
+{{ with_input_fingerprint('final') }}

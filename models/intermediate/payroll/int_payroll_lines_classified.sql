@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}{{ delete_rows_without_measurement_year() }}{% endif %}",
         **incremental_by_measurement_year()
     )
 }}
@@ -27,7 +26,7 @@ with
 
 payroll_lines as {{ cte_inlined() }} (
     select * from {{ ref('stg_payroll__payroll_lines') }}
-    where {{ payroll_years_filter('period_end', ref('stg_payroll__payroll_lines')) }}
+    where {{ payroll_years_filter('period_end', announce=true) }}
 ),
 
 register as (
@@ -200,4 +199,4 @@ final as (
     from unioned
 )
 
-select * from final
+{{ with_input_fingerprint('final') }}
