@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DbtRun, copy_project, read_csv, run_dbt, write_csv
+from conftest import PROJECT_DIR, DbtRun, copy_project, read_csv, run_dbt, write_csv
 from payroll_files import write_dataset
 
 MARTS_SKIPPED = ("mart_baseline_comparison", "fct_jobs")
@@ -386,22 +386,161 @@ def bad_payroll_rows_build(tmp_path_factory) -> DbtRun:
                    payroll_dir=folder / "input")
 
 
-@pytest.mark.parametrize("case", list(PAYROLL_ROW_CASES))
-def test_a_bad_payroll_row_is_rejected_with_its_reason(case, bad_payroll_rows_build):
+def assert_payroll_row_rejected(case: str, run: DbtRun, file_name: str, year: int = 2012) -> None:
+    """The build failed on the case's row (moved to `year`), listed it in the audit with its
+    reason, and said so in the catalogue's words, naming the file it came from."""
     dataset, _, row_key, reason, words = PAYROLL_ROW_CASES[case]
-    run = bad_payroll_rows_build
+    row_key = row_key.replace("2012", str(year))
     assert run.returncode != 0
     assert "no_input_row_is_rejected" in run.failed_nodes()
     assert "audit_lists_every_rejected_payroll_line" not in run.failed_nodes()
     assert_marts_not_built(run)
     rows = [row for row in rejected_rows(run) if row[0] == dataset and row[3] == reason]
     assert any(row_key in row[2] for row in rows), (case, rows)
-    assert {row[1] for row in rows} == {f"{dataset}.parquet"}
+    assert {row[1] for row in rows} == {file_name}
     noun = "row" if len(rows) == 1 else "rows"
     assert (
-        f"{dataset} ({dataset}.parquet): {len(rows)} {noun} rejected for {words}"
+        f"{dataset} ({file_name}): {len(rows)} {noun} rejected for {words}"
         in one_line(run.output)
     )
+
+
+@pytest.mark.parametrize("case", list(PAYROLL_ROW_CASES))
+def test_a_bad_payroll_row_is_rejected_with_its_reason(case, bad_payroll_rows_build):
+    dataset = PAYROLL_ROW_CASES[case][0]
+    assert_payroll_row_rejected(case, bad_payroll_rows_build, f"{dataset}.parquet")
+
+
+# --- The same rows, redelivered into a warehouse that already holds the years ----------------
+# An incremental build must find a bad row wherever it arrives (rule_input_fingerprints): in
+# an earlier year that the warehouse already holds, or in a year that is new. The good
+# population has the years 2012 to 2015, one payroll file per year; the bad rows of the
+# catalogue (all dated 2012) are moved into the year of the scenario.
+
+YEARS = [2012, 2013, 2014, 2015]
+
+
+def in_year(dataset: str, row: tuple, year: int) -> tuple:
+    """The catalogue's row with its 2012 dates and employer year moved to `year`; a register
+    row stays as it is (it covers every year from its valid_from on)."""
+    if dataset == "target_group_register":
+        return row
+
+    def move(value):
+        if isinstance(value, date):
+            return value.replace(year=value.year + year - 2012)
+        return value
+    if dataset == "employers":
+        return (row[0], None if row[1] is None else year, *row[2:])
+    return tuple(move(value) for value in row)
+
+
+def good_rows(year: int) -> dict[str, list[tuple]]:
+    return {
+        "payroll_lines": [in_year("payroll_lines", line, year) for line in GOOD_LINES],
+        "employers": [in_year("employers", row, year) for row in GOOD_EMPLOYERS],
+    }
+
+
+def deliver(folder: Path, years: list[int], bad_in: int | None = None) -> None:
+    """The good population of `years`, one payroll file per year, with the catalogue's bad
+    rows in year `bad_in`."""
+    employers = []
+    register = list(GOOD_REGISTER) + [("P113", "wsw", date(2011, 1, 1), None)]
+    lines = {year: good_rows(year)["payroll_lines"] for year in years}
+    for year in years:
+        employers += good_rows(year)["employers"]
+    for dataset, row, *_ in PAYROLL_ROW_CASES.values():
+        if bad_in is None:
+            continue
+        moved = in_year(dataset, row, bad_in)
+        {"payroll_lines": lines[bad_in], "employers": employers,
+         "target_group_register": register}[dataset].append(moved)
+    for year, year_lines in lines.items():
+        write_dataset(folder, "payroll_lines", year_lines, file_name=f"payroll_lines_{year}")
+    write_dataset(folder, "target_group_register", register)
+    write_dataset(folder, "employers", employers)
+
+
+def run_main_command_on(folder: Path, work: Path):
+    """The README's main job on person-level input, into `work`."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BANENAFSPRAAK_DB": str(work / "warehouse.duckdb"),
+           "BANENAFSPRAAK_PUBLISHED_DB": str(work / "published" / "banenafspraak.duckdb"),
+           "BANENAFSPRAAK_PAYROLL_DIR": str(folder), "BANENAFSPRAAK_PAYROLL_FORMAT": "parquet",
+           "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
+    return subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py")],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+    )
+
+
+def file_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def good_incremental_base(tmp_path_factory) -> Path:
+    """The main job on the good population of 2012 to 2015 (three years after the baseline,
+    so that the report has its trend): built and published."""
+    base = tmp_path_factory.mktemp("incremental_base")
+    deliver(base / "input", YEARS)
+    completed = run_main_command_on(base / "input", base / "work")
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    return base
+
+
+@pytest.fixture(scope="module")
+def bad_rows_in_an_earlier_year(good_incremental_base, tmp_path_factory):
+    """The bad rows redelivered in 2013, an earlier year than the latest (2015): the main job
+    again, on the warehouse that holds all four years."""
+    import shutil
+
+    scenario = tmp_path_factory.mktemp("bad_in_2013")
+    shutil.copytree(good_incremental_base / "work", scenario / "work")
+    deliver(scenario / "input", YEARS, bad_in=2013)
+    published_before = file_bytes(scenario / "work" / "published")
+    completed = run_main_command_on(scenario / "input", scenario / "work")
+    run = DbtRun(PROJECT_DIR, scenario / "work" / "warehouse.duckdb", scenario / "work" / "target",
+                 completed.returncode, completed.stdout + completed.stderr)
+    return run, published_before, file_bytes(scenario / "work" / "published")
+
+
+@pytest.fixture(scope="module")
+def bad_rows_in_a_new_year(good_incremental_base, tmp_path_factory) -> DbtRun:
+    """The bad rows in 2016, a year the warehouse does not hold yet: a plain dbt build."""
+    import shutil
+
+    scenario = tmp_path_factory.mktemp("bad_in_2016")
+    (scenario / "work").mkdir()
+    shutil.copy2(good_incremental_base / "work" / "warehouse.duckdb",
+                 scenario / "work" / "warehouse.duckdb")
+    deliver(scenario / "input", [*YEARS, 2016], bad_in=2016)
+    return run_dbt(PROJECT_DIR, scenario / "work", "build", payroll_dir=scenario / "input")
+
+
+def file_of(case: str, year: int) -> str:
+    dataset = PAYROLL_ROW_CASES[case][0]
+    return f"payroll_lines_{year}.parquet" if dataset == "payroll_lines" else f"{dataset}.parquet"
+
+
+@pytest.mark.parametrize("case", list(PAYROLL_ROW_CASES))
+def test_a_bad_row_in_an_earlier_year_fails_the_incremental_build(case,
+                                                                  bad_rows_in_an_earlier_year):
+    run, published_before, published_after = bad_rows_in_an_earlier_year
+    assert "2013: payroll_lines changed" in one_line(run.output)
+    assert_payroll_row_rejected(case, run, file_of(case, 2013), 2013)
+    assert published_after == published_before, "the published files changed"
+
+
+@pytest.mark.parametrize("case", list(PAYROLL_ROW_CASES))
+def test_a_bad_row_in_a_new_year_fails_the_incremental_build(case, bad_rows_in_a_new_year):
+    assert "2016: a new year" in one_line(bad_rows_in_a_new_year.output)
+    assert_payroll_row_rejected(case, bad_rows_in_a_new_year, file_of(case, 2016), 2016)
 
 
 CSV_UNREADABLE_CASES = {
