@@ -66,21 +66,52 @@ def test_new_year_new_month_and_a_corrected_year(tmp_path):
     assert third.returncode == 0, third.output[-4000:]
     assert snapshot(third) == full_build(tmp_path, "full_2", folder)
 
-    # A correction of 2012: redone only when asked, and then equal to a full refresh.
+    # An unchanged redelivery: no year is rebuilt, and the marts stay as they were.
+    unchanged = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
+    assert unchanged.returncode == 0, unchanged.output[-4000:]
+    assert "no measurement year changed since it was built; no year is rebuilt" in (
+        unchanged.output)
+    assert_processes_no_year(unchanged)
+    assert snapshot(unchanged) == snapshot(third)
+
+    # A correction of 2012, an earlier year than the latest: picked up by a plain build, said
+    # so, and then equal to a full refresh.
     corrected = [line[:5] + (line[5] + JOB,) if line[0] == "P001" else line
                  for line in lines_of(2012)]
     write_dataset(folder, "payroll_lines", corrected, file_name="payroll_lines_2012")
-    untouched = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
-    assert untouched.returncode == 0, untouched.output[-4000:]
-    with untouched.connect() as connection:
-        (counted_2012,) = connection.execute(
-            "select counted_hours from intermediate.int_payroll_hours_reconciled "
-            "where measurement_year = 2012").fetchone()
-    assert counted_2012 == 4 * JOB, "2012 was redone without being asked"
-
-    rebuilt = run_dbt(PROJECT_DIR, work, "build", "--vars", "{rebuild_years: [2012]}",
+    refused = run_dbt(PROJECT_DIR, work, "build", "--vars", "{on_revised_input: refuse}",
                       payroll_dir=folder)
-    assert rebuilt.returncode == 0, rebuilt.output[-4000:]
-    after = snapshot(rebuilt)
+    assert refused.returncode != 0
+    assert ("The input of measurement year 2012 changed since it was built, and var "
+            "on_revised_input is refuse: nothing was rebuilt") in " ".join(refused.output.split())
+    assert snapshot(refused)["marts.fct_jobs"] == snapshot(third)["marts.fct_jobs"]
+
+    revised = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
+    assert revised.returncode == 0, revised.output[-4000:]
+    hours_before = sum(line[5] for line in lines_of(2012)).quantize(Decimal("0.01"))
+    hours_after = sum(line[5] for line in corrected).quantize(Decimal("0.01"))
+    assert ("2012: payroll_lines changed (same number of lines, other contents; paid hours "
+            f"{hours_before} -> {hours_after})") in revised.output
+    after = snapshot(revised)
     assert after == full_build(tmp_path, "full_3", folder)
     assert Decimal(5) * JOB in [row[3] for row in after["intermediate.int_payroll_hours_reconciled"]]
+
+    # A year no longer delivered: its rows go, as in a full refresh.
+    (folder / "payroll_lines_2013.parquet").unlink()
+    removed = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
+    assert removed.returncode == 0, removed.output[-4000:]
+    assert "2013: no longer delivered" in removed.output
+    assert snapshot(removed) == full_build(tmp_path, "full_4", folder)
+
+    # rebuild_years still rebuilds a year that did not change.
+    asked = run_dbt(PROJECT_DIR, work, "build", "--vars", "{rebuild_years: [2012]}",
+                    payroll_dir=folder)
+    assert asked.returncode == 0, asked.output[-4000:]
+    assert "2012: asked for (var rebuild_years)" in asked.output
+    assert snapshot(asked) == snapshot(removed)
+
+
+def assert_processes_no_year(run) -> None:
+    """The classification's compiled filter reads only the lines without a period end."""
+    compiled = next((run.target_dir / "run").rglob("int_payroll_lines_classified.sql")).read_text()
+    assert "cast('20" not in compiled.split("repeated_line_hashes")[0], compiled[:3000]
