@@ -19,7 +19,10 @@ resident set) of:
 and, at N only:
   (d) an incremental full `dbt build` that adds one measurement year to a warehouse holding the
       others;
-  (e) dbt's fixed overhead: a full build on a tiny input.
+  (e) dbt's fixed overhead: a full build on a tiny input;
+  (f) revisions (step 7): the time of int_input_fingerprints in (a+) and its share; an
+      unchanged redelivery (the incremental build again: no year rebuilt); a redelivery in which
+      one December line of an earlier year changed, against (d). `--revisions` runs only these.
 
 It checks that (a), (b) and (c) give the same jobs per year, sector and form, prints one line
 per size and, last, the summary line:
@@ -72,6 +75,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+
+import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
@@ -253,6 +258,9 @@ def main(argv: list[str] | None = None) -> None:
     engines_mode.add_argument("--build-timeout", type=float, default=4 * 3600,
                               help="seconds after which a build is stopped and counted as failed "
                               "(default 4 hours)")
+    parser.add_argument("--revisions", action="store_true",
+                        help="only the rows of revisions (step 7) at --lines: the fingerprints' "
+                        "share of the full build, an unchanged redelivery, one changed year")
     args = parser.parse_args(argv)
     in_engines_mode = args.engines is not None or args.sizes is not None
     if in_engines_mode and args.lines is not None:
@@ -271,6 +279,8 @@ def main(argv: list[str] | None = None) -> None:
                              args.build_timeout)
             if not ok:
                 sys.exit(1)
+        elif args.revisions:
+            run_revisions(args.lines or 30_000_000, work)
         else:
             run_default(args.lines or 30_000_000, work)
     finally:
@@ -296,6 +306,8 @@ def run_default(lines: int, work: Path) -> None:
               "incremental")
     print(f"incremental_s={incremental.seconds:.2f} overhead_s={overhead.seconds:.2f} "
           f"(incremental = full refresh)", flush=True)
+    revisions = revision_rows(work / f"run_{lines}" / "dbt_full", large["dbt_full"],
+                              incremental_work, partial, incremental, overhead)
 
     a, b, c = large["dbt"].seconds, large["floor"].seconds, large["polars"].seconds
     full = large["dbt_full"].seconds
@@ -305,8 +317,68 @@ def run_default(lines: int, work: Path) -> None:
         f"dbt/polars={a / c:.2f} "
         f"incremental/full={(incremental.seconds - overhead.seconds) / (full - overhead.seconds):.2f} "
         f"peak_mb={large['dbt_full'].peak_mb:.0f} overhead_s={overhead.seconds:.1f} "
-        f"full_s={full:.1f}"
+        f"full_s={full:.1f} {revisions}"
     )
+
+
+def node_seconds(work: Path, name: str) -> float:
+    """The execution time of one model in the last build of `work` (run_results.json)."""
+    results = json.loads((work / "target" / "run_results.json").read_text())["results"]
+    return next(result["execution_time"] for result in results
+                if result["unique_id"] == f"model.banenafspraak.{name}")
+
+
+def with_one_line_changed(data: Path, year_file: Path) -> None:
+    """Replace the link to `year_file` in `data` by a copy in which one December line has
+    8 paid hours more: a correction of an earlier year, as a redelivery brings it."""
+    link = data / year_file.name
+    link.unlink()
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * replace (case when row_number() over () = (select min(rn) from "
+            f"(select row_number() over () as rn, period_end from read_parquet('{year_file}')) "
+            f"where month(period_end) = 12) then paid_hours + 8 else paid_hours end as "
+            f"paid_hours) from read_parquet('{year_file}')) to '{link}' (format parquet)"
+        )
+
+
+def revision_rows(full_work: Path, full: Measurement, incremental_work: Path, data: Path,
+                  one_year: Measurement, overhead: Measurement) -> str:
+    """Step 7's three rows: what the fingerprints cost in the full build, an unchanged
+    redelivery, and a redelivery with one changed earlier year (rule_input_fingerprints)."""
+    fingerprint_s = node_seconds(full_work, "int_input_fingerprints")
+    unchanged = dbt_build(incremental_work, data, fresh=False)
+    earlier = sorted(data.glob("payroll_lines*.parquet"))[-3]
+    with_one_line_changed(data, earlier.resolve())
+    changed = dbt_build(incremental_work, data, fresh=False)
+    log = (incremental_work / "logs" / "dbt.log").read_text(errors="replace")
+    assert "payroll_lines changed" in log, "the changed year was not rebuilt"
+    line = (
+        f"fingerprint_s={fingerprint_s:.2f} fingerprint/full={fingerprint_s / full.seconds:.3f} "
+        f"unchanged_s={unchanged.seconds:.2f} (overhead_s={overhead.seconds:.2f} + "
+        f"fingerprint_s={fingerprint_s:.2f}) changed_year_s={changed.seconds:.2f} "
+        f"changed_year/one_year={changed.seconds / one_year.seconds:.2f}"
+    )
+    print(line, flush=True)
+    return line
+
+
+def run_revisions(lines: int, work: Path) -> None:
+    """Only step 7's rows, at `lines`: a full build, the incremental build of the last year,
+    the tiny build for the fixed overhead, then the two redeliveries."""
+    data = generate(work / f"data_{lines}", "--lines", str(lines))
+    full_work = work / f"run_{lines}" / "dbt_full"
+    full = dbt_build(full_work, data)
+    overhead = dbt_build(work / "run_tiny", generate(work / "data_tiny", "--persons", "300",
+                                                     "--years", "2012-2014"))
+    partial, last_file = without_last_year(data, work / f"data_{lines}_partial")
+    incremental_work = work / "run_incremental"
+    dbt_build(incremental_work, partial)
+    (partial / last_file.name).symlink_to(last_file)
+    one_year = dbt_build(incremental_work, partial, fresh=False)
+    print(f"lines={lines} full_s={full.seconds:.2f} incremental_s={one_year.seconds:.2f} "
+          f"overhead_s={overhead.seconds:.2f}", flush=True)
+    revision_rows(full_work, full, incremental_work, partial, one_year, overhead)
 
 
 # --- Engines mode: DuckDB against Spark (session and cluster) ---------------------------------
