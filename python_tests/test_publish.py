@@ -1,8 +1,9 @@
 """The publish step: BI tools read a separate file holding the marts only, replaced atomically.
 
 What is checked, each against a real file and, where it matters, a real second process:
-- the published DuckDB file holds schema `marts` only, with the same tables, columns, types,
-  comments and rows as the working warehouse; the Parquet files hold the same rows;
+- the published DuckDB file holds schema `marts`, with the same tables, columns, types, comments
+  and rows as the working warehouse, and schema `publication` (vintages, input fingerprints,
+  revisions) and nothing else; the Parquet files hold the same rows;
 - the manifest's checksums depend on the content only: the same warehouse, or two builds of the
   same input, give the same manifest byte for byte, and one changed value changes one checksum;
 - a DuckDB 1.x client (1.1.3, in a throw-away virtual environment) reads the published file and
@@ -10,7 +11,11 @@ What is checked, each against a real file and, where it matters, a real second p
 - a reader holding the published file open through a full `run_measurement.py` run keeps reading
   the old, complete marts, and readers that open the file anew see old then new, nothing between;
 - a run killed (SIGKILL) during `dbt build`, a failed build and a failed validation leave every
-  published file byte-identical; the run after the kill publishes.
+  published file byte-identical; the run after the kill publishes;
+- vintages (docs/revisions.md): the first publish keeps vintage 1 with its metadata and the marts;
+  an unchanged warehouse adds no vintage and touches no file; a changed value adds a vintage whose
+  revisions name the figure, its old and new value and why; `publish.py revisions --against`
+  prints them; a publish that fails leaves no vintage behind.
 
 dbt builds here: the session's `built` and three runs of `run_measurement.py` (one killed early),
 each in a copy of the project, so that nothing (dbt's target and logs, the validation hook's Data
@@ -22,12 +27,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from datetime import datetime, timezone
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -56,6 +64,8 @@ GRAIN = "all"
 YEAR_COLUMN = {"mart_target_projection": "year", "mart_quota_percentages": "quota_year"}
 OLD_DUCKDB = "duckdb==1.1.3"
 DB_NAME = "banenafspraak.duckdb"
+PUBLICATION_TABLES = ("input_fingerprints", "revisions", "vintages")
+FINGERPRINTS = "intermediate.int_input_fingerprints"
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -127,8 +137,9 @@ def run_measurement_command(project_dir: Path, *args: str) -> list[str]:
 
 
 def copy_warehouse(built, destination: Path, sql: str = "") -> Path:
-    """A copy of the built warehouse, optionally altered by `sql`."""
-    shutil.copy2(built.warehouse, destination)
+    """A copy of the built warehouse (a DbtRun, or a warehouse's path), optionally altered by
+    `sql`."""
+    shutil.copy2(getattr(built, "warehouse", built), destination)
     if sql:
         with duckdb.connect(str(destination)) as connection:
             connection.execute(sql)
@@ -154,7 +165,7 @@ def published(built, tmp_path_factory) -> publisher.PublishResult:
 # --- content -------------------------------------------------------------------------------------
 
 
-def test_the_published_file_holds_schema_marts_only_with_the_warehouse_rows(built, published):
+def test_the_published_file_holds_the_marts_and_the_publication_only(built, published):
     with duckdb.connect(str(published.published_db), read_only=True) as connection:
         relations = connection.execute(
             "select table_schema, table_name, table_type from information_schema.tables"
@@ -165,8 +176,11 @@ def test_the_published_file_holds_schema_marts_only_with_the_warehouse_rows(buil
         ).fetchall()
         published_rows = mart_rows(connection)
         published_columns = column_catalog(connection)
-    assert sorted(relations) == sorted(("marts", mart, "BASE TABLE") for mart in MARTS)
-    assert schemas_with_objects == [("marts",)]
+    assert sorted(relations) == sorted(
+        [("marts", mart, "BASE TABLE") for mart in MARTS]
+        + [("publication", table, "BASE TABLE") for table in PUBLICATION_TABLES]
+    )
+    assert sorted(schemas_with_objects) == [("marts",), ("publication",)]
 
     with built.connect() as connection:
         assert mart_rows(connection) == published_rows
@@ -286,13 +300,361 @@ def test_a_publish_removes_the_temp_files_of_killed_publishes(built, tmp_path):
         published_db.parent / ".manifest.json.4242.tmp",
         published_db.parent / "parquet" / ".fct_jobs.parquet.4242.tmp",
     ]
+    leftovers += [
+        published_db.parent / ".revisions.parquet.4242.tmp",
+        published_db.parent / "vintages" / ".0001-2026-01-01T00-00-00Z.4242.tmp" / "x.parquet",
+    ]
     for leftover in leftovers:
+        leftover.parent.mkdir(parents=True, exist_ok=True)
         leftover.write_bytes(b"half written")
-    publisher.publish(built.warehouse, published_db)
+    result = publisher.publish(built.warehouse, published_db)
     assert not [leftover for leftover in leftovers if leftover.exists()]
+    assert sorted((published_db.parent / "vintages").iterdir()) == [result.vintage.path]
+    vintage = f"vintages/{result.vintage.id}"
     assert sorted(folder_state(published_db.parent)) == sorted(
-        [".publish.lock", DB_NAME, "manifest.json", *(f"parquet/{m}.parquet" for m in MARTS)]
+        [".publish.lock", DB_NAME, "manifest.json", "revisions.parquet",
+         *(f"parquet/{m}.parquet" for m in MARTS), f"{vintage}/vintage.json",
+         *(f"{vintage}/{m}.parquet" for m in MARTS)]
     )
+
+
+# --- vintages and revisions ----------------------------------------------------------------------
+
+# The cells the revision tests change, and the input whose fingerprint they change with one.
+CHANGED_CELL = {"measurement_year": 2016, "sector": "market", "employment_form": "formal"}
+NEXT_YEAR_CELL = {**CHANGED_CELL, "measurement_year": 2017}
+
+
+def where(cell: dict) -> str:
+    return " and ".join(
+        f"{column} = {value!r}" if isinstance(value, str) else f"{column} = {value}"
+        for column, value in cell.items()
+    )
+
+
+def grain_key(cell: dict) -> str:
+    return ", ".join(f"{column}={value}" for column, value in cell.items())
+
+
+def value_text(warehouse: Path, mart: str, column: str, cell: dict) -> str:
+    """A figure as text, as DuckDB casts it (what publication.revisions holds)."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        (text,) = connection.execute(
+            f"select cast({column} as varchar) from marts.{mart} where {where(cell)}"
+        ).fetchone()
+    return text
+
+
+def fingerprint_rows(warehouse: Path) -> list[dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        cursor = connection.execute(
+            f"select * from {FINGERPRINTS} order by measurement_year nulls first, input_name"
+        )
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def an_input_of(warehouse: Path, year: int) -> str:
+    """An input the warehouse fingerprinted for `year` (which depends on the kind of input)."""
+    return next(row["input_name"] for row in fingerprint_rows(warehouse)
+                if row["measurement_year"] == year)
+
+
+@pytest.fixture(scope="module")
+def fingerprinted(built, tmp_path_factory) -> Path:
+    """A copy of the built warehouse that has intermediate.int_input_fingerprints: the build's own
+    when it makes one, else one made here (one row per year and seed, as the model's grain)."""
+    warehouse = copy_warehouse(built, tmp_path_factory.mktemp("fingerprinted") / "w.duckdb")
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "create schema if not exists intermediate; "
+            f"create table if not exists {FINGERPRINTS} as "
+            "select measurement_year, input_name, count(*) as n_rows, "
+            "cast(sum(paid_hours) as decimal(38, 2)) as paid_hours, "
+            "cast(sum(hash(measurement_year, sector, employment_form, jobs)) as varchar) "
+            "as fingerprint from marts.fct_jobs, (values ('december_hours'), ('split_keys')) "
+            "as inputs(input_name) group by all"
+        )
+    return warehouse
+
+
+def changed_copy(warehouse: Path, destination: Path, changes: list[tuple[str, str, dict]],
+                 input_changed: tuple[int, str] | None = None) -> Path:
+    """A copy with 1 added to each (mart, column, cell) and, optionally, the fingerprint of
+    (year, input) altered, as when that input's rows for the year changed."""
+    sql = "".join(
+        f"update marts.{mart} set {column} = {column} + 1 where {where(cell)};"
+        for mart, column, cell in changes
+    )
+    if input_changed:
+        year, name = input_changed
+        sql += (
+            f"update {FINGERPRINTS} set fingerprint = fingerprint || '-changed' "
+            f"where measurement_year = {year} and input_name = '{name}';"
+        )
+    return copy_warehouse(warehouse, destination, sql)
+
+
+def published_revisions(published_db: Path) -> list[dict]:
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        cursor = connection.execute("select * from publication.revisions order by revision_number")
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+    parquet = duckdb.sql(
+        f"select * from read_parquet('{published_db.parent / 'revisions.parquet'}') "
+        "order by revision_number"
+    ).fetchall()
+    assert parquet == [tuple(row.values()) for row in rows], "revisions.parquet differs"
+    return rows
+
+
+def git_head() -> tuple[str | None, bool | None]:
+    """The project's commit and dirtiness, asked of git here, not of publish.py."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True,
+                          text=True, check=False)
+    if head.returncode != 0:
+        return None, None
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=PROJECT_DIR,
+                            capture_output=True, text=True, check=True)
+    return head.stdout.strip(), bool(status.stdout.strip())
+
+
+def test_a_first_publish_keeps_vintage_1_with_its_metadata_and_marts(fingerprinted, tmp_path):
+    published_db = tmp_path / "published" / DB_NAME
+    before, git_before = datetime.now(timezone.utc).replace(microsecond=0), git_head()
+    result = publisher.publish(fingerprinted, published_db)
+    after, git_after = datetime.now(timezone.utc), git_head()
+
+    folders = sorted((published_db.parent / "vintages").iterdir())
+    assert folders == [result.vintage.path] and result.new_vintage and result.previous is None
+    vintage = json.loads((result.vintage.path / "vintage.json").read_text())
+    assert vintage["vintage_id"] == result.vintage.path.name and vintage["sequence"] == 1
+    assert result.vintage.path.name.startswith("0001-")
+    published_at = datetime.strptime(vintage["published_at"], "%Y-%m-%dT%H:%M:%SZ")
+    assert before <= published_at.replace(tzinfo=timezone.utc) <= after
+    assert result.vintage.path.name == "0001-" + published_at.strftime("%Y-%m-%dT%H-%M-%SZ")
+    # Others may commit or edit meanwhile: the state before or after the publish.
+    assert vintage["git"] in [{"commit": c, "dirty": d} for c, d in (git_before, git_after)]
+    commit, dirty = vintage["git"]["commit"], vintage["git"]["dirty"]
+    assert vintage["tools"] == {
+        "dbt-core": version("dbt-core"), "dbt-duckdb": version("dbt-duckdb"),
+        "duckdb": duckdb.__version__, "python": platform.python_version(),
+    }
+    expected_prints = [
+        {**row, "paid_hours": None if row["paid_hours"] is None else str(row["paid_hours"])}
+        for row in fingerprint_rows(fingerprinted)
+    ]
+    assert expected_prints and vintage["input_fingerprints"] == expected_prints
+    assert vintage["input_fingerprints_known"] is True
+    manifest = json.loads(result.manifest.read_text())
+    assert {m: e["sha256"] for m, e in vintage["marts"].items()} == {
+        m: e["sha256"] for m, e in manifest["marts"].items()
+    }
+
+    # The marts as they were: each vintage Parquet file is the published one, and its rows the
+    # published file's.
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        published_rows = mart_rows(connection)
+        vintages = connection.execute(
+            "select vintage_id, sequence, published_at, git_commit, git_dirty, is_current, "
+            "input_fingerprints_known, metadata from publication.vintages"
+        ).fetchall()
+        (prints,) = connection.execute(
+            "select count(*) from publication.input_fingerprints where vintage_id = ?",
+            [result.vintage.id],
+        ).fetchone()
+        for mart in MARTS:
+            path = result.vintage.path / f"{mart}.parquet"
+            assert path.read_bytes() == (published_db.parent / "parquet" / path.name).read_bytes()
+            rows = connection.execute(
+                f"select * from read_parquet(?) order by {GRAIN}", [str(path)]
+            ).fetchall()
+            assert rows == published_rows[mart], mart
+    assert vintages == [(result.vintage.id, 1, published_at, commit, dirty, True, True,
+                         (result.vintage.path / "vintage.json").read_text())]
+    assert prints == len(expected_prints)
+    assert published_revisions(published_db) == [] and result.revisions == 0
+
+
+def test_an_unchanged_warehouse_adds_no_vintage_and_touches_no_file(
+    fingerprinted, tmp_path, capsys
+):
+    published_db = tmp_path / "published" / DB_NAME
+    first = publisher.publish(fingerprinted, published_db)
+    files = sorted(path for path in published_db.parent.rglob("*") if path.is_file())
+    before = folder_state(published_db.parent)
+    stats = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in files}
+
+    # The command line, as run_measurement.py prints it: one line.
+    argv = ["--working-db", str(fingerprinted), "--published-db", str(published_db)]
+    assert publisher.main(argv) == 0
+    assert capsys.readouterr().out == (
+        f"nothing changed since vintage {first.vintage.id}: no new vintage\n"
+    )
+    # Without the fingerprints table (an older build) the marts alone decide: still unchanged.
+    unknown = copy_warehouse(fingerprinted, tmp_path / "unknown.duckdb",
+                             f"drop table {FINGERPRINTS}")
+    again = publisher.publish(unknown, published_db)
+    assert not again.rewritten and again.vintage.id == first.vintage.id
+    assert folder_state(published_db.parent) == before
+    assert {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in files} == stats
+
+    # The control: a changed input fingerprint alone is a new vintage, with no revised figure.
+    year = 2016
+    name = an_input_of(fingerprinted, year)
+    changed = changed_copy(fingerprinted, tmp_path / "inputs.duckdb", [], (year, name))
+    result = publisher.publish(changed, published_db)
+    assert result.new_vintage and result.vintage.sequence == 2
+    assert result.checksums() == first.checksums() and published_revisions(published_db) == []
+    assert folder_state(published_db.parent) != before
+
+
+def test_a_changed_value_is_a_new_vintage_whose_revisions_say_old_new_and_why(
+    fingerprinted, tmp_path
+):
+    published_db = tmp_path / "published" / DB_NAME
+    first = publisher.publish(fingerprinted, published_db)
+    year = CHANGED_CELL["measurement_year"]
+    name = an_input_of(fingerprinted, year)
+    changes = [("fct_jobs", "jobs", CHANGED_CELL), ("mart_year_on_year", "delta", NEXT_YEAR_CELL)]
+    changed = changed_copy(fingerprinted, tmp_path / "changed.duckdb", changes, (year, name))
+    result = publisher.publish(changed, published_db)
+
+    assert result.new_vintage and result.previous.id == first.vintage.id
+    assert result.vintage.sequence == 2 and result.vintage.id > first.vintage.id
+    assert [v.id for v in publisher.list_vintages(published_db)] == [
+        first.vintage.id, result.vintage.id
+    ]
+    expected = [
+        {
+            "revision_number": number,
+            "mart": mart,
+            "grain_key": grain_key(cell),
+            "measurement_year": cell["measurement_year"],
+            "column_name": column,
+            "change": "revised",
+            "old_value": value_text(fingerprinted, mart, column, cell),
+            "new_value": value_text(changed, mart, column, cell),
+            "old_vintage_id": first.vintage.id,
+            "new_vintage_id": result.vintage.id,
+            # The changed input's own year; the next year depends on it (year on year).
+            "why": f"{name} changed in {year}" if cell is CHANGED_CELL else f"via {year}: {name}",
+        }
+        for number, (mart, column, cell) in enumerate(changes, start=1)
+    ]
+    assert published_revisions(published_db) == expected
+    assert result.revisions == len(expected)
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        assert connection.execute(
+            "select vintage_id, is_current from publication.vintages order by sequence"
+        ).fetchall() == [(first.vintage.id, False), (result.vintage.id, True)]
+
+    # A value changed with no input changed: the reason is the code, named by its commits.
+    third = changed_copy(changed, tmp_path / "third.duckdb", [("fct_jobs", "jobs", CHANGED_CELL)])
+    publisher.publish(third, published_db)
+    commit = result.vintage.commit()
+    (row,) = published_revisions(published_db)
+    assert (row["mart"], row["old_value"], row["new_value"]) == (
+        "fct_jobs", expected[0]["new_value"], value_text(third, "fct_jobs", "jobs", CHANGED_CELL)
+    )
+    assert row["why"] == f"no input changed (code or rules changed: commit {commit} -> {commit})"
+
+
+def test_removed_rows_and_the_revisions_command_against_the_first_vintage(
+    fingerprinted, tmp_path, capsys
+):
+    published_db = tmp_path / "published" / DB_NAME
+    first = publisher.publish(fingerprinted, published_db)
+    changes = [("fct_jobs", "jobs", CHANGED_CELL)]
+    changed = changed_copy(fingerprinted, tmp_path / "changed.duckdb", changes)
+    publisher.publish(changed, published_db)
+    latest = (
+        "delete from marts.mart_merged_measurement where measurement_year = "
+        "(select max(measurement_year) from marts.mart_merged_measurement)"
+    )
+    with duckdb.connect(str(changed), read_only=True) as connection:
+        removed = connection.execute(
+            "select measurement_year, employment_form from marts.mart_merged_measurement "
+            "where measurement_year = (select max(measurement_year) "
+            "from marts.mart_merged_measurement) order by employment_form"
+        ).fetchall()
+    third = publisher.publish(copy_warehouse(changed, tmp_path / "third.duckdb", latest),
+                              published_db)
+    # Against the previous vintage: only the removed rows (the changed cell was changed before).
+    rows = published_revisions(published_db)
+    assert [(r["mart"], r["grain_key"], r["change"], r["column_name"]) for r in rows] == [
+        ("mart_merged_measurement", f"measurement_year={y}, employment_form={form}", "removed",
+         None) for y, form in removed
+    ]
+
+    def command(*args: str) -> subprocess.CompletedProcess:
+        """publish.py in this process (main), as the script's own process would run it."""
+        argv = [*args, "--published-db", str(published_db)]
+        code = publisher.main(argv)
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(argv, code, out, err)
+
+    # Against the first: the changed cell and the removed rows, one line each; the script itself.
+    printed = subprocess.run(
+        [sys.executable, str(SCRIPTS_DIR / "publish.py"), "revisions", "--against",
+         first.vintage.id, "--published-db", str(published_db)],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert printed.returncode == 0, printed.stderr
+    old = value_text(fingerprinted, "fct_jobs", "jobs", CHANGED_CELL)
+    new = value_text(changed, "fct_jobs", "jobs", CHANGED_CELL)
+    lines = printed.stdout.splitlines()
+    assert lines[0] == (
+        f"Vintage {third.vintage.id} against {first.vintage.id}: {1 + len(removed)} changed."
+    )
+    cell_lines = [line for line in lines if grain_key(CHANGED_CELL) in line]
+    assert len(cell_lines) == 1 and cell_lines[0].split()[:8] == [
+        "fct_jobs", *grain_key(CHANGED_CELL).split(), "jobs", "revised", old, new
+    ]
+    assert old in cell_lines[0] and new in cell_lines[0] and "no input changed" in cell_lines[0]
+    assert sum(" removed " in line for line in lines) == len(removed)
+    # The sequence number names a vintage too; the list names them all.
+    assert command("revisions", "--against", "1").stdout == printed.stdout
+    listed = command("vintages")
+    assert listed.returncode == 0 and command("revisions", "--list").stdout == listed.stdout
+    assert [line.split()[0] for line in listed.stdout.splitlines()[2:]] == [
+        v.id for v in publisher.list_vintages(published_db)
+    ]
+    # An unknown id: exit code 1, and the known ids.
+    unknown = command("revisions", "--against", "0009-2000-01-01T00-00-00Z")
+    assert unknown.returncode == 1 and "There is no vintage '0009-2000-01-01T00-00-00Z'" in (
+        unknown.stderr
+    )
+    assert all(v.id in unknown.stderr for v in publisher.list_vintages(published_db))
+
+
+def test_a_failed_publish_leaves_no_vintage_and_a_missing_file_is_restored(
+    fingerprinted, tmp_path, monkeypatch
+):
+    published_db = tmp_path / "published" / DB_NAME
+    first = publisher.publish(fingerprinted, published_db)
+    before = folder_state(published_db.parent)
+    changed = changed_copy(fingerprinted, tmp_path / "changed.duckdb",
+                           [("fct_jobs", "jobs", CHANGED_CELL)])
+
+    def fail(*args, **kwargs):
+        raise publisher.PublishError("the staged file does not read back (test)")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(publisher, "_verify_database", fail)
+        with pytest.raises(publisher.PublishError, match="test"):
+            publisher.publish(changed, published_db)
+    assert folder_state(published_db.parent) == before
+    assert [p.name for p in (published_db.parent / "vintages").iterdir()] == [first.vintage.id]
+
+    # The published file gone (or left by a publish killed between its renames): the same state
+    # rewrites it, as the latest vintage, without adding one.
+    published_db.unlink()
+    restored = publisher.publish(fingerprinted, published_db)
+    assert restored.rewritten and not restored.new_vintage
+    assert restored.vintage.id == first.vintage.id
+    assert folder_state(published_db.parent) == before
 
 
 # --- a DuckDB 1.x client -------------------------------------------------------------------------
@@ -306,6 +668,9 @@ OLD_CLIENT = textwrap.dedent(
     with duckdb.connect(published_db, read_only=True) as connection:
         out["tables"] = connection.execute(
             "select table_schema, table_name from information_schema.tables order by all"
+        ).fetchall()
+        out["vintages"] = connection.execute(
+            "select vintage_id, is_current from publication.vintages"
         ).fetchall()
         for mart in marts.split(","):
             rows = connection.execute(f"select * from marts.{mart} order by {grain}").fetchall()
@@ -349,7 +714,11 @@ def test_a_duckdb_1x_client_reads_the_published_file(built, published, tmp_path)
     seen = json.loads(completed.stdout)
 
     assert seen["version"] == OLD_DUCKDB.split("==")[1]
-    assert sorted(map(tuple, seen["tables"])) == sorted(("marts", mart) for mart in MARTS)
+    assert sorted(map(tuple, seen["tables"])) == sorted(
+        [("marts", mart) for mart in MARTS]
+        + [("publication", table) for table in PUBLICATION_TABLES]
+    )
+    assert seen["vintages"] == [[published.vintage.id, True]]
     with built.connect() as connection:
         expected = mart_rows(connection)
     manifest = json.loads(published.manifest.read_text())
@@ -477,9 +846,12 @@ def test_readers_see_complete_marts_through_a_full_run(built, tmp_path):
     assert (published_db.parent / "manifest.json").read_bytes() == new.manifest.read_bytes()
 
 
-def test_a_run_killed_during_the_build_leaves_the_published_files_untouched(built, tmp_path):
+def test_a_run_killed_during_the_build_leaves_the_published_files_untouched(
+    built, published, tmp_path
+):
     published_db = tmp_path / "published" / DB_NAME
-    first = publisher.publish(built.warehouse, published_db)
+    # An older state: the rerun, on the same input as `built`, then has a new vintage to publish.
+    publisher.publish(without_latest_year(built, tmp_path / "old.duckdb"), published_db)
     before = folder_state(published_db.parent)
     inode = published_db.stat().st_ino
     project = project_copy(tmp_path / "project")
@@ -523,10 +895,10 @@ def test_a_run_killed_during_the_build_leaves_the_published_files_untouched(buil
         capture_output=True, text=True, check=False, timeout=600,
     )
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
-    assert "Published the marts" in rerun.stdout
+    assert "Published the marts" in rerun.stdout and "New vintage 0002-" in rerun.stdout
     assert published_db.stat().st_ino != inode, "the published file was replaced"
     # Same input, same content: the manifest of this build equals that of `built`.
-    assert first.manifest.read_bytes() == (published_db.parent / "manifest.json").read_bytes()
+    assert published.manifest.read_bytes() == (published_db.parent / "manifest.json").read_bytes()
     with duckdb.connect(str(published_db), read_only=True) as connection:
         published_rows = mart_rows(connection)
     with built.connect() as connection:

@@ -328,6 +328,64 @@ def test_the_report_names_nothing_outside_the_file(report):
     assert str(report.parent) not in text and str(PROJECT_DIR) not in text
 
 
+def revisions_section(text: str) -> list[list[str]] | None:
+    """The rows of the Herzieningen table, or None when the report has no such section."""
+    if "<h2>Herzieningen</h2>" not in text:
+        assert "tabel-herzieningen" not in text
+        return None
+    return Tables(text).tables["tabel-herzieningen"][1:]
+
+
+def test_herzieningen_only_when_a_figure_changed_against_the_previous_vintage(
+    built, report, tmp_path
+):
+    # One vintage (the module's publication): no section.
+    assert revisions_section(report.read_text(encoding="utf-8")) is None
+
+    published = tmp_path / "published" / "banenafspraak.duckdb"
+    out = tmp_path / "report.html"
+
+    def render(db: Path = published) -> str:
+        assert render_report.main(["--published-db", str(db), "--out", str(out)]) == 0
+        return out.read_text(encoding="utf-8")
+
+    publish.publish(built.warehouse, published)
+    assert not publish.publish(built.warehouse, published).new_vintage
+    assert revisions_section(render()) is None, "nothing changed, yet a Herzieningen section"
+
+    # One figure changed: a second vintage, and the section lists that figure.
+    changed = tmp_path / "changed.duckdb"
+    changed.write_bytes(built.warehouse.read_bytes())
+    cell = "measurement_year = 2016 and sector = 'market' and employment_form = 'formal'"
+    with duckdb.connect(str(changed)) as connection:
+        connection.execute(f"update marts.fct_jobs set jobs = jobs + 1 where {cell}")
+    result = publish.publish(changed, published)
+    assert result.new_vintage
+    with duckdb.connect(str(published), read_only=True) as connection:
+        stored = connection.execute(
+            "select mart, grain_key, column_name, change, old_value, new_value, why "
+            "from publication.revisions order by revision_number"
+        ).fetchall()
+    assert [row[:3] for row in stored] == [
+        ("fct_jobs", "measurement_year=2016, sector=market, employment_form=formal", "jobs")
+    ]
+    text = render()
+    assert revisions_section(text) == [
+        [mart, key, column, render_report.CHANGE_NL[change], old, new, why]
+        for mart, key, column, change, old, new, why in stored
+    ]
+    assert result.previous.id in text and result.vintage.id in text
+
+    # A file published before vintages existed (no schema publication): a report, no section.
+    older = tmp_path / "older" / "banenafspraak.duckdb"
+    older.parent.mkdir()
+    older.write_bytes(published.read_bytes())
+    with duckdb.connect(str(older)) as connection:
+        connection.execute("drop schema publication cascade")
+    text = render(older)
+    assert revisions_section(text) is None and "Tabel 1: resultaten eind" in text
+
+
 def test_missing_published_file_says_what_to_run(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(
         "BANENAFSPRAAK_PUBLISHED_DB", str(tmp_path / "nowhere" / "banenafspraak.duckdb")

@@ -10,7 +10,9 @@ What it reads:
 
 - the PUBLISHED marts (BANENAFSPRAAK_PUBLISHED_DB, default published/banenafspraak.duckdb; see
   scripts/publish.py), opened read-only, so the report shows what BI tools see. Run
-  `python scripts/run_measurement.py` first: it builds, checks and publishes the marts.
+  `python scripts/run_measurement.py` first: it builds, checks and publishes the marts. Also,
+  when the file has it (files published before vintages existed do not), its table
+  publication.revisions: the figures the current vintage revised (docs/revisions.md).
 - three seeds, for what the marts do not hold: the provenance of each split key
   (seeds/split_keys.csv), the targets of the years after the latest measured year
   (seeds/targets.csv; the marts carry a target only on measured years) and the provenance of the
@@ -27,7 +29,8 @@ per sector, formal versus loan jobs per year, year-on-year deltas, the split key
 its provenance, the road to 2026 (a projection), the measurement without the market/government
 split, government subsectors and labour market regions (person-level input; suppressed cells are
 shown as secret, never as a number), the quota levy with the published percentages, and a list of
-every assumed input number. The output is deterministic: no
+every assumed input number; and, when a published figure changed against the previous vintage,
+the revisions (herzieningen) with the reason. The output is deterministic: no
 timestamps, no machine paths.
 
 Paths: the command-line options are relative to the current directory; the environment variable
@@ -47,7 +50,7 @@ from pathlib import Path
 
 import duckdb
 
-from publish import MARTS, SCHEMA, published_db_path
+from publish import MARTS, PUBLICATION_SCHEMA, SCHEMA, published_db_path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -172,6 +175,9 @@ class ReportData:
     quota: list[dict] = field(default_factory=list)  # mart_quota_percentages
     projection: list[dict] = field(default_factory=list)  # mart_target_projection
     merged: list[dict] = field(default_factory=list)  # mart_merged_measurement
+    # Rows of publication.revisions (the current vintage against the one before it); empty for
+    # the first vintage and for files published before vintages existed.
+    revisions: list[dict] = field(default_factory=list)
 
 
 def _read_seed(seeds_dir: Path, name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -192,8 +198,8 @@ def _read_seed(seeds_dir: Path, name: str, columns: tuple[str, ...]) -> list[dic
         return list(reader)
 
 
-def _query(connection: duckdb.DuckDBPyConnection, mart: str) -> list[dict]:
-    cursor = connection.execute(f'select * from "{SCHEMA}"."{mart}" order by all')
+def _query(connection: duckdb.DuckDBPyConnection, mart: str, schema: str = SCHEMA) -> list[dict]:
+    cursor = connection.execute(f'select * from "{schema}"."{mart}" order by all')
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -218,12 +224,10 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
             "Run scripts/run_measurement.py first to publish the marts again."
         ) from error
     with connection:
-        present = {
-            name
-            for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]
-            ).fetchall()
-        }
+        tables = connection.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+        present = {name for schema, name in tables if schema == SCHEMA}
         missing = [name for name in MARTS if name not in present]
         if missing:
             raise ReportError(
@@ -244,6 +248,12 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
                 "mart_merged_measurement",
             )
         }
+        # Ordered by revision_number, its first column.
+        revisions = (
+            _query(connection, "revisions", PUBLICATION_SCHEMA)
+            if (PUBLICATION_SCHEMA, "revisions") in tables
+            else []
+        )
 
     years = sorted({year for year, _, _ in comparison})
     if not years:
@@ -346,6 +356,7 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
         quota=beyond["mart_quota_percentages"],
         projection=beyond["mart_target_projection"],
         merged=beyond["mart_merged_measurement"],
+        revisions=revisions,
     )
 
 
@@ -1636,10 +1647,70 @@ def section_quota(data: ReportData) -> str:
     )
 
 
+# At most this many revised figures are listed; the rest are in revisions.parquet.
+REVISIONS_SHOWN = 200
+CHANGE_NL = {"revised": "herzien", "removed": "vervallen", "added": "nieuw"}
+
+
+def section_revisions(data: ReportData) -> str:
+    """Herzieningen: the published figures that changed against the previous vintage; none when
+    nothing changed (or there is one vintage). Added rows (a new year) are counted, not listed."""
+    changed = [row for row in data.revisions if row["change"] != "added"]
+    if not changed:
+        return ""
+    added = len(data.revisions) - len(changed)
+    rows = [
+        (
+            [
+                (row["mart"], False),
+                (row["grain_key"], False),
+                (row["column_name"] or "(hele rij)", False),
+                (CHANGE_NL.get(row["change"], row["change"]), False),
+                (row["old_value"] or "", True),
+                (row["new_value"] or "", True),
+                (row["why"], False),
+            ],
+            "",
+        )
+        for row in changed[:REVISIONS_SHOWN]
+    ]
+    table = _table(
+        [
+            ("Mart", False),
+            ("Sleutel", False),
+            ("Kolom", False),
+            ("Wijziging", False),
+            ("Oud", True),
+            ("Nieuw", True),
+            ("Waarom", False),
+        ],
+        rows,
+        table_id="tabel-herzieningen",
+        css_class="small",
+    )
+    first = changed[0]
+    more = (
+        f" De tabel toont de eerste {REVISIONS_SHOWN}; alle staan in revisions.parquet."
+        if len(changed) > REVISIONS_SHOWN
+        else ""
+    )
+    new_rows = f" Daarnaast zijn er {nl_int(added)} rijen nieuw." if added else ""
+    return (
+        '<section id="sectie-herzieningen">'
+        "<h2>Herzieningen</h2>"
+        f"<p>{nl_int(len(changed))} gepubliceerde cijfers wijken af van de vorige publicatie "
+        f"(vintage {esc(first['old_vintage_id'])}; deze: {esc(first['new_vintage_id'])}). "
+        "Waarom: de invoer waarvan de vingerafdruk voor dat meetjaar veranderde; anders die van "
+        "andere jaren (via), of geen invoer (dan veranderden code of regels: de commits staan "
+        f"erbij).{more}{new_rows}</p>{table}</section>"
+    )
+
+
 def render_html(data: ReportData, source_name: str) -> str:
     year = data.report_year
     sections = [
         section_table_1(data),
+        section_revisions(data),
         section_targets(data),
         section_formal_loan(data),
         section_year_on_year(data),
