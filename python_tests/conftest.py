@@ -78,10 +78,12 @@ class DbtRun:
 
 
 def run_dbt(project_dir: Path, work_dir: Path, *args: str, payroll_dir: Path | None = None,
-            payroll_format: str = "parquet") -> DbtRun:
+            payroll_format: str | None = "parquet") -> DbtRun:
     """Run dbt in `project_dir`, writing the warehouse, target and logs under `work_dir`.
 
-    With `payroll_dir`, dbt measures from the person-level files in it.
+    With `payroll_dir`, dbt measures from the person-level files in it, in `payroll_format`
+    (BANENAFSPRAAK_PAYROLL_FORMAT); with payroll_format=None the variable is unset and the
+    files' kind decides.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     warehouse = work_dir / "warehouse.duckdb"
@@ -90,7 +92,10 @@ def run_dbt(project_dir: Path, work_dir: Path, *args: str, payroll_dir: Path | N
     env.pop("BANENAFSPRAAK_PAYROLL_DIR", None)
     if payroll_dir is not None:
         env["BANENAFSPRAAK_PAYROLL_DIR"] = str(payroll_dir)
-        env["BANENAFSPRAAK_PAYROLL_FORMAT"] = payroll_format
+        if payroll_format is None:
+            env.pop("BANENAFSPRAAK_PAYROLL_FORMAT", None)
+        else:
+            env["BANENAFSPRAAK_PAYROLL_FORMAT"] = payroll_format
     completed = subprocess.run(
         [
             executable("dbt"),

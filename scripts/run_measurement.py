@@ -27,7 +27,9 @@ With --target spark, spark_cluster or postgres (profiles.yml; README section "Ot
 marts are built on that engine instead (scripts/engines.py):
 
 1. The input files are checked in DuckDB first (`dbt run-operation check_input_files --target
-   duckdb`): Spark and PostgreSQL cannot read them the way the check does.
+   duckdb`): Spark and PostgreSQL cannot read them the way the check does. Before that, with
+   BANENAFSPRAAK_PAYROLL_DIR set, macro payroll_format refuses CSV files (set or detected) for
+   the engine: Spark and PostgreSQL read Parquet only.
 2. postgres only: with BANENAFSPRAAK_PAYROLL_DIR set, the payroll Parquet files are loaded into the
    schema payroll_input (PostgreSQL reads no Parquet).
 3. `dbt build --target <name>`. spark: a local PySpark in the dbt process, its warehouse and
@@ -220,11 +222,19 @@ def build_on_engine(target: str) -> None:
     Exits with a clear message when the engine cannot run or the build fails.
     """
     check_seed_files()
+    payroll_dir = os.environ.get("BANENAFSPRAAK_PAYROLL_DIR", "")
+    if payroll_dir:
+        # The format the files have, as the build on the engine will find it, in DuckDB (which
+        # can list the folder): CSV is refused for another engine before it is started or loaded.
+        invoke_dbt(
+            ["run-operation", "payroll_format", "--args", json.dumps({"engine": target}),
+             "--target", "duckdb"],
+            on_failure=f" Nothing was built on {target}.",
+        )
     invoke_dbt(
         ["run-operation", "check_input_files", "--target", "duckdb"],
         on_failure=f" The input check (in DuckDB) failed, so nothing was built on {target}.",
     )
-    payroll_dir = os.environ.get("BANENAFSPRAAK_PAYROLL_DIR", "")
     build = ["build", "--target", target]
     try:
         if target == "spark":

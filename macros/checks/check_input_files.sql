@@ -14,7 +14,11 @@
     with `meta: {optional: true}` (employers.total_paid_hours) may be absent from a file; when
     present, it is checked like any other. A payroll CSV is
     checked for its structure only: a value that does not parse there is not fatal but rejects
-    its line, with the reason, in the classification (audit_rejected_rows). -#}
+    its line, with the reason, in the classification (audit_rejected_rows).
+
+    The payroll files are those of the format macro payroll_format_found finds (set by
+    BANENAFSPRAAK_PAYROLL_FORMAT, or the kind of the files in the folder); a folder with files
+    of both kinds or an unknown format is one of the problems. -#}
 {% macro check_input_files() %}
     {{ return(adapter.dispatch('check_input_files', 'banenafspraak')()) }}
 {%- endmacro %}
@@ -55,10 +59,12 @@
         )) -%}
     {%- endfor -%}
 
-    {%- if payroll_dir() != '' -%}
-        {%- set extension = env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') -%}
+    {%- set found = payroll_format_found() if payroll_dir() != '' else {} -%}
+    {%- if found.problem -%}
+        {%- do problems.append(found.problem) -%}
+    {%- elif found -%}
+        {%- set extension = found.format -%}
         {%- for source in graph.sources.values() if source.source_name == 'payroll' -%}
-            {%- set pattern = payroll_dir() ~ '/' ~ source.name ~ '*.' ~ extension -%}
             {%- set expected = {} -%}
             {%- set optional = [] -%}
             {%- for column in source.columns.values() -%}
@@ -67,15 +73,17 @@
                     {%- do optional.append(column.name) -%}
                 {%- endif -%}
             {%- endfor -%}
-            {%- set files = run_query(
-                'select file from glob(' ~ sql_string(pattern) ~ ') order by file'
-            ).columns[0].values() -%}
+            {%- set files = payroll_files([source.name ~ '*.' ~ extension]) -%}
             {%- if files | length == 0 -%}
                 {%- do problems.append(
                     'No ' ~ source.name ~ ' file in ' ~ payroll_dir() ~ ': expected one or more '
                     ~ 'files named ' ~ source.name ~ '*.' ~ extension ~ '. Check '
                     ~ 'BANENAFSPRAAK_PAYROLL_DIR, the file names, and BANENAFSPRAAK_PAYROLL_FORMAT '
-                    ~ '(now ' ~ extension ~ ').'
+                    ~ {
+                        'set': '(now ' ~ extension ~ ')',
+                        'detected': '(unset: ' ~ extension ~ ', the kind of the other files)',
+                        'assumed': '(unset, and no file of either kind, CSV or Parquet, is there)',
+                    }[found.how] ~ '.'
                 ) -%}
             {%- endif -%}
             {%- for file in files -%}

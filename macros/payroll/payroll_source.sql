@@ -1,32 +1,42 @@
 {#- The rows of one person-level dataset (`payroll_lines`, `target_group_register`,
-    `employers`) with the column `filename` (the file each row came from), on every engine:
+    `employers`) with the column `filename` (the file each row came from), on every engine, in
+    the format payroll_format finds (which also refuses CSV on an engine other than DuckDB):
 
-    DuckDB      source('payroll', name): read_parquet / read_csv of the files in
-                BANENAFSPRAAK_PAYROLL_DIR (the source's external_location), filename = true.
+    DuckDB      read_parquet / read_csv of the files `<name>*.parquet` or `<name>*.csv` in
+                BANENAFSPRAAK_PAYROLL_DIR, built here at execution time because the files decide
+                the format (the sources' YAML is rendered while parsing, before anything can
+                look at them). CSV is read as text, typed in staging (payroll_input_cast). Both
+                readers merge files by column name, so a file without an optional column is read
+                with it empty (Parquet statistics still prune).
     Spark       the same Parquet files, read in place: parquet.`<folder>/<name>*.parquet`, with
                 input_file_name(); files with and without an optional column are merged by
                 name (spark.sql.parquet.mergeSchema in profiles.yml).
     PostgreSQL  the table payroll_input.<name>, which scripts/engines.py loads from the same
                 Parquet files (PostgreSQL reads no Parquet), with the column filename.
 
-    CSV input (BANENAFSPRAAK_PAYROLL_FORMAT=csv) is read by DuckDB only. -#}
+    source('payroll', name) is called on every engine, so that dbt knows each staging model's
+    source. -#}
 {% macro payroll_source(name) -%}
     {%- set relation = source('payroll', name) -%}
-    {%- if target.type != 'duckdb' and env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') != 'parquet' -%}
-        {{ exceptions.raise_compiler_error(
-            'BANENAFSPRAAK_PAYROLL_FORMAT=' ~ env_var('BANENAFSPRAAK_PAYROLL_FORMAT')
-            ~ ': person-level CSV files are read by the duckdb target only. On ' ~ target.type
-            ~ ', deliver Parquet files (docs/CONTRACT.md, section 1b).'
-        ) }}
-    {%- endif -%}
-    {{ return(adapter.dispatch('payroll_source', 'banenafspraak')(name, relation)) }}
+    {%- set data_format = payroll_format() -%}
+    {{ return(adapter.dispatch('payroll_source', 'banenafspraak')(name, relation, data_format)) }}
 {%- endmacro %}
 
-{% macro default__payroll_source(name, relation) -%}
+{% macro default__payroll_source(name, relation, data_format) -%}
     {{ relation }}
 {%- endmacro %}
 
-{% macro spark__payroll_source(name, relation) -%}
+{% macro duckdb__payroll_source(name, relation, data_format) -%}
+    {%- set files = sql_string(payroll_dir() ~ '/' ~ name ~ '*.' ~ data_format) -%}
+    {%- if data_format == 'csv' -%}
+        read_csv({{ files }}, header = true, all_varchar = true, delim = ',', quote = '"',
+            escape = '"', union_by_name = true, filename = true)
+    {%- else -%}
+        read_parquet({{ files }}, union_by_name = true, filename = true)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__payroll_source(name, relation, data_format) -%}
     (
         select
             *,

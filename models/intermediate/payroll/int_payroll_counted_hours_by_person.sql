@@ -27,7 +27,7 @@
     the model against an empty warehouse. -#}
 {%- set years = none -%}
 {%- set staged_lines = none -%}
-{%- if execute and env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') != 'csv' -%}
+{%- if execute and payroll_format() != 'csv' -%}
     {%- set staged_lines = load_relation(ref('stg_payroll__payroll_lines')) -%}
 {%- endif -%}
 {%- if staged_lines is not none -%}

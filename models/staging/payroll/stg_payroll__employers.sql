@@ -3,7 +3,7 @@
     type stops the build before this model (check_input_files) or, in CSV, rejects its row
     (unreadable_total_paid_hours). -#}
 {#- Absent, it is null of the type a delivered column would have: text in CSV, else a number. -#}
-{%- set is_csv = env_var('BANENAFSPRAAK_PAYROLL_FORMAT', 'parquet') == 'csv' %}
+{%- set is_csv = payroll_format() == 'csv' %}
 {%- set delivered_type = dbt.type_string() if is_csv else 'decimal(18, 2)' %}
 
 with
