@@ -732,3 +732,20 @@ def test_a_missing_seed_file_is_named(tmp_path):
     plain = run_dbt(project, tmp_path / "work", "build")
     assert plain.returncode != 0
     assert "depends on a node named 'split_keys' which was not found" in one_line(plain.output)
+
+
+def test_an_unchanged_redelivery_rebuilds_no_year_and_publishes_nothing(good_incremental_base,
+                                                                        tmp_path):
+    """The main job again on the same files: no year rebuilt, no new vintage, and every file
+    under published/ (the report included) byte-identical."""
+    import shutil
+
+    shutil.copytree(good_incremental_base / "work", tmp_path / "work")
+    deliver(tmp_path / "input", YEARS)
+    before = file_bytes(tmp_path / "work" / "published")
+    completed = run_main_command_on(tmp_path / "input", tmp_path / "work")
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    output = one_line(completed.stdout + completed.stderr)
+    assert "no measurement year changed since it was built; no year is rebuilt" in output
+    assert "no new vintage" in output
+    assert file_bytes(tmp_path / "work" / "published") == before

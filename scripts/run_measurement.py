@@ -325,11 +325,16 @@ def main(argv: list[str] | None = None) -> None:
     except PublishError as error:
         sys.exit(str(error))
     print(describe(result))
-    try:
-        report = render_report(result.published_db, result.published_db.parent / REPORT_NAME)
-    except ReportError as error:
-        sys.exit(f"The marts were published, but the report could not be written: {error}")
-    print(f"Wrote the report to {report}: open it in a browser.")
+    report = result.published_db.parent / REPORT_NAME
+    if result.rewritten or not report.exists():
+        try:
+            render_report(result.published_db, report)
+        except ReportError as error:
+            sys.exit(f"The marts were published, but the report could not be written: {error}")
+        print(f"Wrote the report to {report}: open it in a browser.")
+    else:
+        # Nothing was published: the report of the latest vintage stays, byte for byte.
+        print(f"The report {report} is that of the latest vintage: left as it is.")
     print_letter_tables(args.year, published_db=result.published_db)
 
 
