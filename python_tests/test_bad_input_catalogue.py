@@ -749,3 +749,14 @@ def test_an_unchanged_redelivery_rebuilds_no_year_and_publishes_nothing(good_inc
     assert "no measurement year changed since it was built; no year is rebuilt" in output
     assert "no new vintage" in output
     assert file_bytes(tmp_path / "work" / "published") == before
+
+
+def test_the_main_job_on_too_few_years_for_a_trend_writes_its_report(tmp_path):
+    """Two measured years after the baseline: the projection has no trend (it needs three), and
+    the report says so instead of failing after the publish."""
+    deliver(tmp_path / "input", [2012, 2013, 2014])
+    completed = run_main_command_on(tmp_path / "input", tmp_path / "work")
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    report = (tmp_path / "work" / "published" / "report.html").read_text(encoding="utf-8")
+    assert 'id="chart-projectie-market"' in report
+    assert 'class="trend"' not in report

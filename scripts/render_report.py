@@ -674,7 +674,9 @@ def chart_projection(data: ReportData, sector: str) -> str:
     first = data.years[0]
     last = rows[-1]["year"]
     measured = [(y, data.comparison[(y, sector, "total")]["extra_jobs"]) for y in data.years]
-    trend = [(row["year"], row["trend_extra_jobs"]) for row in rows]
+    # No trend while fewer measured years than the trend needs follow the baseline.
+    trend = [(row["year"], row["trend_extra_jobs"]) for row in rows
+             if row["trend_extra_jobs"] is not None]
     target = sorted(
         (y, v) for (y, s), v in data.targets.items() if s == sector and first <= y <= last
     )
@@ -701,24 +703,25 @@ def chart_projection(data: ReportData, sector: str) -> str:
         )
     points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in measured)
     svg.add(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
-    points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in trend)
-    svg.add(
-        f'<polyline class="trend" points="{points}" fill="none" stroke="{colour}" '
-        f'stroke-width="2" stroke-dasharray="3 3"/>'
-    )
     end = rows[-1]
-    svg.add(
-        f'<circle cx="{x(end["year"]):.1f}" cy="{plot.y(end["trend_extra_jobs"]):.1f}" r="3.4" '
-        f'fill="#ffffff" stroke="{colour}" stroke-width="2"/>'
-    )
-    svg.text(
-        x(end["year"]) - 6,
-        plot.y(end["trend_extra_jobs"]) + 16,
-        f"projectie {end['year']}: {nl_int(end['trend_extra_jobs_rounded'])}",
-        anchor="end",
-        colour=colour,
-        weight="bold",
-    )
+    if trend:
+        points = " ".join(f"{x(y):.1f},{plot.y(v):.1f}" for y, v in trend)
+        svg.add(
+            f'<polyline class="trend" points="{points}" fill="none" stroke="{colour}" '
+            f'stroke-width="2" stroke-dasharray="3 3"/>'
+        )
+        svg.add(
+            f'<circle cx="{x(end["year"]):.1f}" cy="{plot.y(end["trend_extra_jobs"]):.1f}" '
+            f'r="3.4" fill="#ffffff" stroke="{colour}" stroke-width="2"/>'
+        )
+        svg.text(
+            x(end["year"]) - 6,
+            plot.y(end["trend_extra_jobs"]) + 16,
+            f"projectie {end['year']}: {nl_int(end['trend_extra_jobs_rounded'])}",
+            anchor="end",
+            colour=colour,
+            weight="bold",
+        )
     if end["target_extra_jobs"] is not None:
         svg.text(
             x(end["year"]) - 6,
