@@ -91,7 +91,7 @@ def test_new_year_new_month_and_a_corrected_year(tmp_path):
     hours_before = sum(line[5] for line in lines_of(2012)).quantize(Decimal("0.01"))
     hours_after = sum(line[5] for line in corrected).quantize(Decimal("0.01"))
     assert ("2012: payroll_lines changed (same number of lines, other contents; paid hours "
-            f"{hours_before} -> {hours_after})") in revised.output
+            f"{hours_before} -> {hours_after}; in payroll_lines_2012.parquet)") in revised.output
     after = snapshot(revised)
     assert after == full_build(tmp_path, "full_3", folder)
     assert Decimal(5) * JOB in [row[3] for row in after["intermediate.int_payroll_hours_reconciled"]]

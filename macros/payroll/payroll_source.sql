@@ -26,8 +26,14 @@
     {{ relation }}
 {%- endmacro %}
 
+{#- The files of one person-level dataset on DuckDB, as a quoted glob:
+    '<BANENAFSPRAAK_PAYROLL_DIR>/<name>*.<format>'. -#}
+{% macro payroll_files_glob(name, data_format) -%}
+    {{ return(sql_string(payroll_dir() ~ '/' ~ name ~ '*.' ~ data_format)) }}
+{%- endmacro %}
+
 {% macro duckdb__payroll_source(name, relation, data_format) -%}
-    {%- set files = sql_string(payroll_dir() ~ '/' ~ name ~ '*.' ~ data_format) -%}
+    {%- set files = payroll_files_glob(name, data_format) -%}
     {%- if data_format == 'csv' -%}
         read_csv({{ files }}, header = true, all_varchar = true, delim = ',', quote = '"',
             escape = '"', union_by_name = true, filename = true)
@@ -75,4 +81,39 @@
         cast(null as {{ data_type }}) as {{ column }}
         {%- endif %}
     from {{ relation }} as delivered
+{%- endmacro %}
+
+
+{#- One digest per file of the payroll `lines` (the staged lines: a relation or CTE), as a
+    derived table (file_name, digest): what int_input_fingerprints records for the files that
+    hold a year's lines.
+      DuckDB  the MD5 of the file's bytes (read_blob), which `md5sum` on the file gives too:
+              one read of the bytes, without decoding them, and exact: any change of the file
+              changes it (so does rewriting the same lines in other bytes, which only rebuilds
+              a year that did not need it).
+      others  Spark reads the files but has no reader of whole files in dbt's SQL, and
+              PostgreSQL has tables, not files: the order-independent hash of the staged lines
+              of each file (macro content_hash), one pass over the lines. -#}
+{% macro payroll_line_file_digests(lines) -%}
+    {{ return(adapter.dispatch('payroll_line_file_digests', 'banenafspraak')(lines)) }}
+{%- endmacro %}
+
+{% macro default__payroll_line_file_digests(lines) -%}
+    (
+        select
+            file_name,
+            {{ content_hash(['person_id', 'employer_id', 'period_start', 'period_end',
+                'relation_type', 'paid_hours', 'paid_hours_unreadable']) }} as digest
+        from {{ lines }}
+        group by file_name
+    )
+{%- endmacro %}
+
+{% macro duckdb__payroll_line_file_digests(lines) -%}
+    (
+        select
+            {{ file_name_of('filename') }} as file_name,
+            md5(content) as digest
+        from read_blob({{ payroll_files_glob('payroll_lines', payroll_format()) }})
+    )
 {%- endmacro %}

@@ -148,6 +148,12 @@
             {%- if old and new and old.hours != new.hours -%}
                 {%- do details.append('paid hours ' ~ old.hours ~ ' -> ' ~ new.hours) -%}
             {%- endif -%}
+            {%- if name == 'payroll_lines' and old and new -%}
+                {%- set files = changed_files(old.hash, new.hash) -%}
+                {%- if files -%}
+                    {%- do details.append('in ' ~ files | join(', ')) -%}
+                {%- endif -%}
+            {%- endif -%}
             {%- do changes.append(name ~ ' changed (' ~ details | join('; ') ~ ')') -%}
         {%- endif -%}
     {%- endfor -%}
@@ -155,11 +161,36 @@
 {%- endmacro %}
 
 
+{#- The files whose digest differs between two fingerprints of a year's payroll lines
+    (`<file>=<digest>;...`, int_input_fingerprints), or that only one of them has. -#}
+{% macro changed_files(recorded, delivered) -%}
+    {%- set before = file_digests_of(recorded) -%}
+    {%- set after = file_digests_of(delivered) -%}
+    {%- set files = [] -%}
+    {%- for file in ((before.keys() | list) + (after.keys() | list)) | unique | sort
+        if before.get(file) != after.get(file) -%}
+        {%- do files.append(file) -%}
+    {%- endfor -%}
+    {{ return(files) }}
+{%- endmacro %}
+
+
+{#- `<file>=<digest>;...` as {file: digest}. -#}
+{% macro file_digests_of(text) -%}
+    {%- set digests = {} -%}
+    {%- for part in (text or '').split(';') if '=' in part -%}
+        {%- set pair = part.rsplit('=', 1) -%}
+        {%- do digests.update({pair[0]: pair[1]}) -%}
+    {%- endfor -%}
+    {{ return(digests) }}
+{%- endmacro %}
+
+
 {#- A combined fingerprint as {input: {'rows': n, 'hours': text, 'hash': text}}. -#}
 {% macro parse_fingerprint(text) -%}
     {%- set parsed = {} -%}
     {%- for part in text.split(', ') -%}
-        {%- set fields = part.split(' ') -%}
+        {%- set fields = part.split(' ', 3) -%}
         {%- do parsed.update({fields[0]: {'rows': fields[1] | int, 'hours': fields[2],
             'hash': fields[3]}}) -%}
     {%- endfor -%}

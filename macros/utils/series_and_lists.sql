@@ -24,15 +24,15 @@
 
 
 {#- An aggregate: the values of `measure` (text of equal length, such as years) in ascending
-    order, joined by ', '. Spark's collect_list has no order, so it sorts the list. -#}
-{% macro sorted_list(measure) -%}
-    {{ return(adapter.dispatch('sorted_list', 'banenafspraak')(measure)) }}
+    order, joined by `separator`. Spark's collect_list has no order, so it sorts the list. -#}
+{% macro sorted_list(measure, separator=', ') -%}
+    {{ return(adapter.dispatch('sorted_list', 'banenafspraak')(measure, separator)) }}
 {%- endmacro %}
 
-{% macro default__sorted_list(measure) -%}
-    string_agg({{ measure }}, ', ' order by {{ measure }})
+{% macro default__sorted_list(measure, separator) -%}
+    string_agg({{ measure }}, {{ sql_string(separator) }} order by {{ measure }})
 {%- endmacro %}
 
-{% macro spark__sorted_list(measure) -%}
-    array_join(array_sort(collect_list({{ measure }})), ', ')
+{% macro spark__sorted_list(measure, separator) -%}
+    array_join(array_sort(collect_list({{ measure }})), {{ sql_string(separator) }})
 {%- endmacro %}

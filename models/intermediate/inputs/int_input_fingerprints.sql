@@ -2,14 +2,19 @@
 
 {#- What each measurement year's figures are built from, fingerprinted (rule_input_fingerprints):
     per year and input, the rows that can affect that year, their number, their paid hours and
-    an order-independent hash of their contents (macro content_hash). On person-level input:
+    a hash of their contents. On person-level input:
       payroll_lines          the lines whose period ends in the year (all months: the
                              reconciliation reads them all), and, as year null, the lines
-                             without a readable period end;
+                             without a readable period end: their number, their hours, and
+                             the digest of each file that holds them (macro
+                             payroll_line_file_digests: on DuckDB the MD5 of the file), so
+                             that a change in a file rebuilds the years it holds;
       target_group_register  the registrations whose validity overlaps the year, and those
                              without a readable valid_from (they could cover any year);
       employers              the employers' rows of the year, and those without a year.
-    On the embedded seed: december_hours. On both: split_keys and targets.
+    On the embedded seed: december_hours. On both: split_keys and targets. The inputs but
+    the payroll lines are small; their hash is order-independent over the rows (macro
+    content_hash).
     One pass over each input; the incremental payroll models compare these with the
     fingerprints they recorded (macro payroll_years_filter), and publish keeps them with each
     vintage. -#}
@@ -30,16 +35,31 @@ with
         select * from {{ ref('stg_payroll__employers') }}
     ),
 
-    payroll_lines_by_year as (
+    payroll_lines_by_file_and_year as (
         select
             {{ measurement_year_of('period_end') }} as measurement_year,
-            'payroll_lines' as input_name,
+            file_name,
             count(*) as n_rows,
-            sum(paid_hours) as paid_hours,
-            {{ content_hash(['person_id', 'employer_id', 'period_start', 'period_end',
-                'relation_type', 'paid_hours', 'paid_hours_unreadable']) }} as fingerprint
+            sum(paid_hours) as paid_hours
         from payroll_lines
-        group by {{ measurement_year_of('period_end') }}
+        group by {{ measurement_year_of('period_end') }}, file_name
+    ),
+
+    file_digests as (
+        select * from {{ payroll_line_file_digests('payroll_lines') }} as digests
+    ),
+
+    payroll_lines_by_year as (
+        select
+            by_file.measurement_year,
+            'payroll_lines' as input_name,
+            sum(by_file.n_rows) as n_rows,
+            sum(by_file.paid_hours) as paid_hours,
+            {{ sorted_list(dbt.concat(['by_file.file_name', "'='", 'file_digests.digest']),
+                separator=';') }} as fingerprint
+        from payroll_lines_by_file_and_year as by_file
+        inner join file_digests on by_file.file_name = file_digests.file_name
+        group by by_file.measurement_year
     ),
 
     payroll_years as (
