@@ -462,7 +462,7 @@ def deliver(folder: Path, years: list[int], bad_in: int | None = None) -> None:
     write_dataset(folder, "employers", employers)
 
 
-def run_main_command_on(folder: Path, work: Path):
+def run_main_command_on(folder: Path, work: Path, *options: str):
     """The README's main job on person-level input, into `work`."""
     import os
     import subprocess
@@ -473,7 +473,7 @@ def run_main_command_on(folder: Path, work: Path):
            "BANENAFSPRAAK_PAYROLL_DIR": str(folder), "BANENAFSPRAAK_PAYROLL_FORMAT": "parquet",
            "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
     return subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py")],
+        [sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"), *options],
         cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
     )
 
@@ -734,10 +734,12 @@ def test_a_missing_seed_file_is_named(tmp_path):
     assert "depends on a node named 'split_keys' which was not found" in one_line(plain.output)
 
 
-def test_an_unchanged_redelivery_rebuilds_no_year_and_publishes_nothing(good_incremental_base,
+def test_an_unchanged_redelivery_rebuilds_nothing_and_publishes_nothing(good_incremental_base,
                                                                         tmp_path):
-    """The main job again on the same files: no year rebuilt, no new vintage, and every file
-    under published/ (the report included) byte-identical."""
+    """The main job again on the same files (a copy, in another folder): the input is
+    fingerprinted again and nothing else runs: no build, no new vintage, every file under
+    published/ (the report included) byte-identical, and the letter's table printed. With
+    --force-build the build runs, rebuilds no year, and publishes nothing either."""
     import shutil
 
     shutil.copytree(good_incremental_base / "work", tmp_path / "work")
@@ -746,6 +748,15 @@ def test_an_unchanged_redelivery_rebuilds_no_year_and_publishes_nothing(good_inc
     completed = run_main_command_on(tmp_path / "input", tmp_path / "work")
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     output = one_line(completed.stdout + completed.stderr)
+    assert "Nothing changed since the last run (vintage 0001-" in output
+    assert "nothing was rebuilt or published" in output
+    assert "PASS=" not in output, "a dbt build ran"
+    assert "Tabel 1: resultaten eind 2015 ten opzichte van de nulmeting" in output
+    assert file_bytes(tmp_path / "work" / "published") == before
+
+    forced = run_main_command_on(tmp_path / "input", tmp_path / "work", "--force-build")
+    assert forced.returncode == 0, forced.stdout[-3000:] + forced.stderr[-3000:]
+    output = one_line(forced.stdout + forced.stderr)
     assert "no measurement year changed since it was built; no year is rebuilt" in output
     assert "no new vintage" in output
     assert file_bytes(tmp_path / "work" / "published") == before

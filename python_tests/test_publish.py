@@ -1006,3 +1006,40 @@ def test_skip_build_and_skip_publish(stubbed_run, argv, validator_exit, dbt_call
     publishes = not argv
     assert calls[-1] == ("print", published_db if publishes else None)
     assert (folder_state(published_db.parent) != before) == publishes
+
+
+def test_a_second_run_on_an_unchanged_state_builds_validates_and_publishes_nothing(
+    stubbed_run, tmp_path, monkeypatch
+):
+    """After a run that published, the next run fingerprints the input (a real `dbt run
+    --select int_input_fingerprints` on the warehouse) and, nothing having changed, only prints.
+    A warehouse whose marts no longer are the recorded ones (another build wrote it) is built
+    again; so is a record of another project state."""
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    run, working, published_db = stubbed_run
+    _, validated = run()
+    assert len(validated) == 1
+    record = run_measurement.state_path(working)
+    assert record.is_file()
+    before = folder_state(published_db.parent)
+
+    # (The validator's record of its runs grows by one line a validation.)
+    calls, validated = run()
+    assert calls == [("print", published_db)]
+    assert len(validated) == 1, "the marts were validated again"
+    assert folder_state(published_db.parent) == before
+
+    with duckdb.connect(str(working)) as connection:
+        connection.execute(
+            "delete from marts.fct_jobs where measurement_year = (select min(measurement_year) "
+            "from marts.fct_jobs)"
+        )
+    calls, validated = run()
+    assert calls[0] == ("dbt", "build") and len(validated) == 2
+
+    state = json.loads(record.read_text())
+    state["project_digest"] = "0" * 64
+    record.write_text(json.dumps(state))
+    calls, _ = run()
+    assert calls[0] == ("dbt", "build")

@@ -6,10 +6,16 @@ Usage (from the project root, in the virtual environment):
     python scripts/run_measurement.py --year 2021
     python scripts/run_measurement.py --skip-publish   # build, validate; print from the warehouse
     python scripts/run_measurement.py --skip-build     # only print, from the existing warehouse
+    python scripts/run_measurement.py --force-build    # build even when nothing changed
     python scripts/run_measurement.py --target spark   # build on another engine (see below)
 
 Steps, each only when the one before succeeded:
 
+0. When the last run recorded what it measured (`<warehouse>.measured.json`, beside the warehouse)
+   and nothing has changed since, nothing else runs: the input is fingerprinted again (`dbt run
+   --select int_input_fingerprints`, one cheap pass) and compared, with the project's files, the
+   tool versions, the published vintage and the warehouse's marts; then table 1 is printed from the
+   published file. Any difference, or --force-build, runs the steps below.
 1. `dbt build` into the working warehouse, BANENAFSPRAAK_DB (default: target/banenafspraak.duckdb).
 2. The Great Expectations checkpoint on the marts (`scripts/validate_marts.py`).
 3. Publish (scripts/publish.py): the marts only, into the file BI tools read,
@@ -17,7 +23,7 @@ Steps, each only when the one before succeeded:
    manifest beside it, replaced by one atomic rename. A failed build or validation exits non-zero
    and leaves the published files exactly as they were.
 4. The visual report (scripts/render_report.py): published/report.html, beside the published file.
-5. The letter's tables: the analyses `letter_table_1` and `letter_year_on_year`, compiled by dbt
+5. The record of what was measured (step 0), then the letter's tables: the analyses `letter_table_1` and `letter_year_on_year`, compiled by dbt
    and run on the PUBLISHED marts, i.e. on what BI tools see. Only the `bron` column (how many of a
    row's figures were published by the ministry) comes from the published-figures seed, which lives
    in the working warehouse and is not published. With --skip-publish or --skip-build everything is
@@ -45,6 +51,7 @@ skipped on another target; python_tests/ compare the engine's marts with DuckDB'
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -60,7 +67,19 @@ from engines import (
     require_java,
     spark_session_env,
 )
-from publish import PublishError, describe, publish, published_db_path, working_db_path
+from publish import (
+    WORKING,
+    PublishError,
+    describe,
+    input_fingerprints,
+    list_vintages,
+    manifest_path,
+    mart_checksums,
+    publish,
+    published_db_path,
+    tool_versions,
+    working_db_path,
+)
 from render_report import REPORT_NAME, ReportError, render_report
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -280,6 +299,88 @@ def build_on_engine(target: str) -> None:
     )
 
 
+# --- An unchanged redelivery: nothing to build -------------------------------------------------
+# What decides the figures besides the input: the project's files. A change in any of them (a
+# rule, a seed, a var's default, the publish or the checks) makes the next run build.
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "selectors.yml")
+PROJECT_FOLDERS = ("analyses", "gx", "macros", "models", "scripts", "seeds", "snapshots", "tests")
+# Not part of the project's state: what runs write.
+NOT_PROJECT = ("uncommitted", "__pycache__")
+
+
+def project_digest() -> str:
+    """SHA-256 over the names and bytes of the project's files (PROJECT_FILES and the files
+    under PROJECT_FOLDERS, in sorted order)."""
+    paths = [PROJECT_DIR / name for name in PROJECT_FILES]
+    for folder in PROJECT_FOLDERS:
+        paths += (PROJECT_DIR / folder).rglob("*")
+    digest = hashlib.sha256()
+    for path in sorted(p for p in paths if p.is_file()):
+        relative = path.relative_to(PROJECT_DIR)
+        if any(part in NOT_PROJECT for part in relative.parts):
+            continue
+        digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def state_path(working_db: Path) -> Path:
+    """Where the main job records what the warehouse was last measured from: beside it."""
+    return working_db.with_name(working_db.stem + ".measured.json")
+
+
+def current_state(working_db: Path, published_db: Path) -> dict:
+    """What the figures in the warehouse and the published files are built from, now: the input
+    fingerprints (intermediate.int_input_fingerprints, just built), the project's files, the
+    tools, the published vintage, and the warehouse's marts (their checksums)."""
+    import duckdb
+
+    vintages = list_vintages(published_db)
+    with duckdb.connect() as connection:
+        literal = str(working_db).replace("'", "''")
+        connection.execute(f"attach '{literal}' as {WORKING} (read_only)")
+        fingerprints = input_fingerprints(connection)
+        marts = {name: mart.sha256 for name, mart in mart_checksums(connection, WORKING).items()}
+    manifest = manifest_path(published_db)
+    return {
+        "input_fingerprints": fingerprints,
+        "project_digest": project_digest(),
+        "tools": tool_versions(),
+        "vintage_id": vintages[-1].id if vintages else None,
+        "published_manifest": manifest.read_text(encoding="utf-8") if manifest.is_file() else None,
+        "marts": marts,
+    }
+
+
+def unchanged_since_last_run(working_db: Path, published_db: Path) -> dict | None:
+    """The state the last successful main job recorded, when nothing has changed since: the
+    input (fingerprinted again, one cheap pass: `dbt run --select int_input_fingerprints`), the
+    project's files and the tools are the same, the published files are still that run's
+    vintage, and the warehouse still holds its marts. None otherwise, and whenever any of it
+    cannot be told (no record, no warehouse, a failing fingerprint run): then the job builds."""
+    recorded_path = state_path(working_db)
+    if not (recorded_path.is_file() and working_db.is_file()):
+        return None
+    try:
+        recorded = json.loads(recorded_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if recorded.get("project_digest") != project_digest() or recorded.get("tools") != tool_versions():
+        return None
+    dbt = Path(sys.executable).with_name("dbt")
+    fingerprinted = subprocess.run(
+        [str(dbt if dbt.exists() else "dbt"), "run", "--select", "int_input_fingerprints",
+         "--quiet"],
+        cwd=PROJECT_DIR, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    if fingerprinted.returncode != 0:
+        return None
+    try:
+        now = current_state(working_db, published_db)
+    except Exception:  # a warehouse without the marts, a vintage that cannot be read: build
+        return None
+    return recorded if now == recorded and now["input_fingerprints"] is not None else None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, help="measurement year to print (default: the latest)")
@@ -290,6 +391,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--skip-publish", action="store_true",
         help="build and validate, but do not publish; print from the working warehouse",
+    )
+    parser.add_argument(
+        "--force-build", action="store_true",
+        help="build, validate and publish even when nothing changed since the last run",
     )
     parser.add_argument(
         "--target", choices=TARGETS, default="duckdb",
@@ -315,6 +420,18 @@ def main(argv: list[str] | None = None) -> None:
 
     untouched = f" Nothing was published: {published_db} is as it was."
     check_seed_files()
+    if not (args.skip_publish or args.force_build):
+        unchanged = unchanged_since_last_run(working_db, published_db)
+        if unchanged is not None:
+            print(
+                f"Nothing changed since the last run (vintage {unchanged['vintage_id']}): the "
+                "input's fingerprints, the project's files and the tools are the same, so "
+                "nothing was rebuilt or published. --force-build builds anyway."
+            )
+            print_letter_tables(args.year, published_db=published_db)
+            return
+    # A build that fails leaves no record, so that the next run builds again.
+    state_path(working_db).unlink(missing_ok=True)
     invoke_dbt(["build"], on_failure=untouched)
     validate_marts(working_db, published_db)
     if args.skip_publish:
@@ -335,6 +452,10 @@ def main(argv: list[str] | None = None) -> None:
     else:
         # Nothing was published: the report of the latest vintage stays, byte for byte.
         print(f"The report {report} is that of the latest vintage: left as it is.")
+    state_path(working_db).write_text(
+        json.dumps(current_state(working_db, result.published_db), indent=2) + "\n",
+        encoding="utf-8",
+    )
     print_letter_tables(args.year, published_db=result.published_db)
 
 
