@@ -88,6 +88,7 @@ THREADS = 2
 class Measurement:
     seconds: float
     peak_mb: float
+    output: str = ""
 
 
 def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path = PROJECT_DIR) -> Measurement:
@@ -101,7 +102,7 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path = P
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{output[-5000:]}")
-    return Measurement(seconds, usage.ru_maxrss / 1024)
+    return Measurement(seconds, usage.ru_maxrss / 1024, output)
 
 
 def generate(folder: Path, *options: str) -> Path:
@@ -307,7 +308,7 @@ def run_default(lines: int, work: Path) -> None:
     print(f"incremental_s={incremental.seconds:.2f} overhead_s={overhead.seconds:.2f} "
           f"(incremental = full refresh)", flush=True)
     revisions = revision_rows(work / f"run_{lines}" / "dbt_full", large["dbt_full"],
-                              incremental_work, partial, incremental, overhead)
+                              incremental_work, partial, incremental, overhead, tiny)
 
     a, b, c = large["dbt"].seconds, large["floor"].seconds, large["polars"].seconds
     full = large["dbt_full"].seconds
@@ -342,12 +343,34 @@ def with_one_line_changed(data: Path, year_file: Path) -> None:
         )
 
 
+def main_job(work: Path, payroll_dir: Path, *options: str) -> Measurement:
+    """A timed main job (scripts/run_measurement.py) on `payroll_dir`, into `work`: its
+    warehouse, target folder, logs and published/."""
+    env = {**dbt_env(work / "warehouse.duckdb", payroll_dir),
+           "BANENAFSPRAAK_PUBLISHED_DB": str(work / "published" / "banenafspraak.duckdb"),
+           "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
+    return measure([sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"), *options],
+                   env=env)
+
+
 def revision_rows(full_work: Path, full: Measurement, incremental_work: Path, data: Path,
-                  one_year: Measurement, overhead: Measurement) -> str:
-    """Step 7's three rows: what the fingerprints cost in the full build, an unchanged
-    redelivery, and a redelivery with one changed earlier year (rule_input_fingerprints)."""
+                  one_year: Measurement, overhead: Measurement, tiny: Path) -> str:
+    """Step 7's rows: what the fingerprints cost in the full build, an unchanged redelivery
+    (a plain dbt build, and the main job, which then runs only the fingerprints), and a
+    redelivery with one changed earlier year (rule_input_fingerprints). The main job's fixed
+    overhead is the whole job (build, validation, publish, report, the letter) on the tiny
+    input."""
     fingerprint_s = node_seconds(full_work, "int_input_fingerprints")
     unchanged = dbt_build(incremental_work, data, fresh=False)
+    shutil.rmtree(tiny.parent / "main_tiny", ignore_errors=True)
+    main_overhead = main_job(tiny.parent / "main_tiny", tiny)
+    # The first main job on the incremental warehouse builds (no year changed) and publishes,
+    # and records what it measured; the second finds nothing changed.
+    shutil.rmtree(incremental_work / "published", ignore_errors=True)
+    (incremental_work / "warehouse.measured.json").unlink(missing_ok=True)
+    main_job(incremental_work, data)
+    main_unchanged = main_job(incremental_work, data)
+    assert "Nothing changed since the last run" in main_unchanged.output, main_unchanged.output
     earlier = sorted(data.glob("payroll_lines*.parquet"))[-3]
     with_one_line_changed(data, earlier.resolve())
     changed = dbt_build(incremental_work, data, fresh=False)
@@ -356,7 +379,9 @@ def revision_rows(full_work: Path, full: Measurement, incremental_work: Path, da
     line = (
         f"fingerprint_s={fingerprint_s:.2f} fingerprint/full={fingerprint_s / full.seconds:.3f} "
         f"unchanged_s={unchanged.seconds:.2f} (overhead_s={overhead.seconds:.2f} + "
-        f"fingerprint_s={fingerprint_s:.2f}) changed_year_s={changed.seconds:.2f} "
+        f"fingerprint_s={fingerprint_s:.2f}) main_job_unchanged_s={main_unchanged.seconds:.2f} "
+        f"(main_job_overhead_s={main_overhead.seconds:.2f} + fingerprint_s={fingerprint_s:.2f}) "
+        f"changed_year_s={changed.seconds:.2f} "
         f"changed_year/one_year={changed.seconds / one_year.seconds:.2f}"
     )
     print(line, flush=True)
@@ -369,8 +394,8 @@ def run_revisions(lines: int, work: Path) -> None:
     data = generate(work / f"data_{lines}", "--lines", str(lines))
     full_work = work / f"run_{lines}" / "dbt_full"
     full = dbt_build(full_work, data)
-    overhead = dbt_build(work / "run_tiny", generate(work / "data_tiny", "--persons", "300",
-                                                     "--years", "2012-2014"))
+    tiny = generate(work / "data_tiny", "--persons", "300", "--years", "2012-2014")
+    overhead = dbt_build(work / "run_tiny", tiny)
     partial, last_file = without_last_year(data, work / f"data_{lines}_partial")
     incremental_work = work / "run_incremental"
     dbt_build(incremental_work, partial)
@@ -378,7 +403,7 @@ def run_revisions(lines: int, work: Path) -> None:
     one_year = dbt_build(incremental_work, partial, fresh=False)
     print(f"lines={lines} full_s={full.seconds:.2f} incremental_s={one_year.seconds:.2f} "
           f"overhead_s={overhead.seconds:.2f}", flush=True)
-    revision_rows(full_work, full, incremental_work, partial, one_year, overhead)
+    revision_rows(full_work, full, incremental_work, partial, one_year, overhead, tiny)
 
 
 # --- Engines mode: DuckDB against Spark (session and cluster) ---------------------------------
