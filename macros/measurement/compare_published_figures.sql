@@ -5,7 +5,7 @@
 {% macro compare_published_figures() -%}
     {%- set configured = var('compare_published_figures') -%}
     {%- if configured is none -%}
-        {{ return(payroll_dir() == '') }}
+        {{ return(measurement_input() == 'aggregated') }}
     {%- else -%}
         {{ return(configured in [true, 'true', 'True', 1, '1']) }}
     {%- endif -%}

@@ -5,6 +5,28 @@
 {%- endmacro %}
 
 
+{#- What the measurement counts: `aggregated` (the December hours seed) or `person_level` (the
+    payroll files in BANENAFSPRAAK_PAYROLL_DIR). The one switch of the graph: every model is
+    built either way, and int_december_hours_aggregated reads the one chosen. Var
+    `measurement_input` when set; by default person_level when a payroll folder is given. -#}
+{% macro measurement_input() -%}
+    {%- set chosen = var('measurement_input', none) or
+        ('person_level' if payroll_dir() != '' else 'aggregated') -%}
+    {%- if chosen not in ['aggregated', 'person_level'] -%}
+        {{ exceptions.raise_compiler_error(
+            "var measurement_input is '" ~ chosen ~ "': use aggregated (the December hours seed) "
+            ~ 'or person_level (the payroll files in BANENAFSPRAAK_PAYROLL_DIR).'
+        ) }}
+    {%- elif chosen == 'person_level' and payroll_dir() == '' -%}
+        {{ exceptions.raise_compiler_error(
+            'var measurement_input is person_level, but BANENAFSPRAAK_PAYROLL_DIR is not set: '
+            ~ 'name the folder of the payroll files.'
+        ) }}
+    {%- endif -%}
+    {{ return(chosen) }}
+{%- endmacro %}
+
+
 {#- The format of the person-level input, `parquet` or `csv`: the one rule every reader of the
     files asks (the source's reader in payroll_source, the typing in payroll_input_cast, the
     check check_input_files), so that they cannot disagree. It stops the build with the

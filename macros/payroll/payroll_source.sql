@@ -14,12 +14,38 @@
     PostgreSQL  the table payroll_input.<name>, which scripts/engines.py loads from the same
                 Parquet files (PostgreSQL reads no Parquet), with the column filename.
 
+    Without a payroll folder (the measurement on the aggregated seed) every engine reads an
+    empty relation with the contract's columns (payroll_source_empty), so that the payroll
+    models exist and are built on every input, empty.
+
     source('payroll', name) is called on every engine, so that dbt knows each staging model's
     source. -#}
 {% macro payroll_source(name) -%}
     {%- set relation = source('payroll', name) -%}
+    {%- if payroll_dir() == '' -%}
+        {{ return(payroll_source_empty(name)) }}
+    {%- endif -%}
     {%- set data_format = payroll_format() -%}
     {{ return(adapter.dispatch('payroll_source', 'banenafspraak')(name, relation, data_format)) }}
+{%- endmacro %}
+
+{#- No rows, with the columns of source `payroll`.`name` as its YAML types them (engine_type),
+    and `filename`. -#}
+{% macro payroll_source_empty(name) -%}
+    {%- set columns = [] -%}
+    {%- if not execute -%}
+        {#- While parsing (no graph yet) the SQL is thrown away. -#}
+        {{ return('(select 1 as parsing where 1 = 0)') }}
+    {%- endif -%}
+    {%- for source in graph.sources.values()
+        if source.source_name == 'payroll' and source.name == name -%}
+        {%- for column in source.columns.values() -%}
+            {%- do columns.append('cast(null as ' ~ engine_type(column.data_type) ~ ') as '
+                ~ column.name) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as filename') -%}
+    {{ return('(select ' ~ columns | join(', ') ~ ' where 1 = 0)') }}
 {%- endmacro %}
 
 {% macro default__payroll_source(name, relation, data_format) -%}
@@ -110,6 +136,9 @@
 {%- endmacro %}
 
 {% macro duckdb__payroll_line_file_digests(lines) -%}
+    {%- if payroll_dir() == '' -%}
+        {{ return(default__payroll_line_file_digests(lines)) }}
+    {%- endif %}
     (
         select
             {{ file_name_of('filename') }} as file_name,

@@ -10,12 +10,7 @@ seed_rows_rejected as (
 ),
 
 payroll_rows_rejected as (
-    {% if payroll_dir() != '' -%}
-        select * from {{ ref('int_payroll_rows_rejected') }}
-    {%- else -%}
-        select * from seed_rows_rejected
-        where false
-    {%- endif %}
+    select * from {{ ref('int_payroll_rows_rejected') }}
 ),
 
 reasons as (

@@ -2,7 +2,6 @@
     measurement year and reason. The two apply the same rules (macros
     payroll_line_rejection_reason and is_registered_on_reference_day), the classification in
     one fast pass, the audit line by line. -#}
-{{ config(enabled=payroll_dir() != '') }}
 
 with
 

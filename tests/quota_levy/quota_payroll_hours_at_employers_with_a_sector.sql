@@ -2,7 +2,7 @@
     for that year are in no employer's quota (int_payroll_employer_year_hours): a warning per
     year and employer. (A December line of such an employer is rejected by the measurement,
     reason employer_without_sector; the other months only matter for the quota.) -#}
-{{ config(enabled=payroll_dir() != '', severity='warn') }}
+{{ config(severity='warn') }}
 with
 
 employer_year_hours as (

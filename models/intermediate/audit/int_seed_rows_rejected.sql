@@ -3,18 +3,7 @@
 with
 
 december_hours as (
-    {% if payroll_dir() == '' -%}
-        select * from {{ ref('stg_seeds__december_hours') }}
-    {%- else -%}
-        -- The measurement runs on person-level files: the December hours seed is not loaded.
-        select
-            cast(null as integer) as measurement_year,
-            cast(null as {{ dbt.type_string() }}) as relation_type,
-            cast(null as {{ dbt.type_string() }}) as employment_form,
-            cast(null as {{ dbt.type_string() }}) as employer_sector,
-            cast(null as decimal(18, 2)) as paid_hours
-        where false
-    {%- endif %}
+    select * from {{ ref('stg_seeds__december_hours') }}
 ),
 
 split_keys as (

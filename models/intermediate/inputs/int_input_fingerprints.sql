@@ -21,113 +21,107 @@
 
 with
 
-{% if payroll_dir() != '' -%}
+payroll_lines as (
+    select * from {{ ref('stg_payroll__payroll_lines') }}
+),
 
-    payroll_lines as (
-        select * from {{ ref('stg_payroll__payroll_lines') }}
-    ),
+register as (
+    select * from {{ ref('stg_payroll__target_group_register') }}
+),
 
-    register as (
-        select * from {{ ref('stg_payroll__target_group_register') }}
-    ),
+employers as (
+    select * from {{ ref('stg_payroll__employers') }}
+),
 
-    employers as (
-        select * from {{ ref('stg_payroll__employers') }}
-    ),
+payroll_lines_by_file_and_year as (
+    select
+        {{ measurement_year_of('period_end') }} as measurement_year,
+        file_name,
+        count(*) as n_rows,
+        sum(paid_hours) as paid_hours
+    from payroll_lines
+    group by {{ measurement_year_of('period_end') }}, file_name
+),
 
-    payroll_lines_by_file_and_year as (
-        select
-            {{ measurement_year_of('period_end') }} as measurement_year,
-            file_name,
-            count(*) as n_rows,
-            sum(paid_hours) as paid_hours
-        from payroll_lines
-        group by {{ measurement_year_of('period_end') }}, file_name
-    ),
+file_digests as (
+    select * from {{ payroll_line_file_digests('payroll_lines') }} as digests
+),
 
-    file_digests as (
-        select * from {{ payroll_line_file_digests('payroll_lines') }} as digests
-    ),
+payroll_lines_by_year as (
+    select
+        by_file.measurement_year,
+        'payroll_lines' as input_name,
+        sum(by_file.n_rows) as n_rows,
+        sum(by_file.paid_hours) as paid_hours,
+        {{ sorted_list(dbt.concat(['by_file.file_name', "'='", 'file_digests.digest']),
+            separator=';') }} as fingerprint
+    from payroll_lines_by_file_and_year as by_file
+    inner join file_digests on by_file.file_name = file_digests.file_name
+    group by by_file.measurement_year
+),
 
-    payroll_lines_by_year as (
-        select
-            by_file.measurement_year,
-            'payroll_lines' as input_name,
-            sum(by_file.n_rows) as n_rows,
-            sum(by_file.paid_hours) as paid_hours,
-            {{ sorted_list(dbt.concat(['by_file.file_name', "'='", 'file_digests.digest']),
-                separator=';') }} as fingerprint
-        from payroll_lines_by_file_and_year as by_file
-        inner join file_digests on by_file.file_name = file_digests.file_name
-        group by by_file.measurement_year
-    ),
+payroll_years as (
+    select measurement_year from payroll_lines_by_year
+    where measurement_year is not null
+),
 
-    payroll_years as (
-        select measurement_year from payroll_lines_by_year
-        where measurement_year is not null
-    ),
-
-    register_by_year as (
-        select
-            payroll_years.measurement_year,
-            'target_group_register' as input_name,
-            count(register.person_id) as n_rows,
-            cast(null as decimal(38, 2)) as paid_hours,
-            {{ content_hash(['register.person_id', 'register.basis', 'register.valid_from',
-                'register.valid_to', 'register.valid_to_unreadable']) }} as fingerprint
-        from payroll_years
-        left join register
-            on
-                register.valid_from is null
-                or (
-                    {{ measurement_year_of('register.valid_from') }}
-                    <= payroll_years.measurement_year
-                    and (
-                        register.valid_to is null
-                        or {{ measurement_year_of('register.valid_to') }}
-                        >= payroll_years.measurement_year
-                    )
+register_by_year as (
+    select
+        payroll_years.measurement_year,
+        'target_group_register' as input_name,
+        count(register.person_id) as n_rows,
+        cast(null as decimal(38, 2)) as paid_hours,
+        {{ content_hash(['register.person_id', 'register.basis', 'register.valid_from',
+            'register.valid_to', 'register.valid_to_unreadable']) }} as fingerprint
+    from payroll_years
+    left join register
+        on
+            register.valid_from is null
+            or (
+                {{ measurement_year_of('register.valid_from') }}
+                <= payroll_years.measurement_year
+                and (
+                    register.valid_to is null
+                    or {{ measurement_year_of('register.valid_to') }}
+                    >= payroll_years.measurement_year
                 )
-        group by payroll_years.measurement_year
-    ),
+            )
+    group by payroll_years.measurement_year
+),
 
-    employers_by_year as (
-        select
-            payroll_years.measurement_year,
-            'employers' as input_name,
-            count(employers.employer_id) as n_rows,
-            sum(employers.total_paid_hours) as paid_hours,
-            {{ content_hash(['employers.employer_id', 'employers.employer_year', 'employers.sector',
-                'employers.government_subsector', 'employers.size_class',
-                'employers.labour_market_region', 'employers.total_paid_hours',
-                'employers.total_paid_hours_unreadable']) }} as fingerprint
-        from payroll_years
-        left join employers
-            on
-                payroll_years.measurement_year = employers.employer_year
-                or employers.employer_year is null
-        group by payroll_years.measurement_year
-    ),
+employers_by_year as (
+    select
+        payroll_years.measurement_year,
+        'employers' as input_name,
+        count(employers.employer_id) as n_rows,
+        sum(employers.total_paid_hours) as paid_hours,
+        {{ content_hash(['employers.employer_id', 'employers.employer_year', 'employers.sector',
+            'employers.government_subsector', 'employers.size_class',
+            'employers.labour_market_region', 'employers.total_paid_hours',
+            'employers.total_paid_hours_unreadable']) }} as fingerprint
+    from payroll_years
+    left join employers
+        on
+            payroll_years.measurement_year = employers.employer_year
+            or employers.employer_year is null
+    group by payroll_years.measurement_year
+),
 
-{%- else %}
+december_hours as (
+    select * from {{ ref('stg_seeds__december_hours') }}
+),
 
-    december_hours as (
-        select * from {{ ref('stg_seeds__december_hours') }}
-    ),
-
-    december_hours_by_year as (
-        select
-            measurement_year,
-            'december_hours' as input_name,
-            count(*) as n_rows,
-            sum(paid_hours) as paid_hours,
-            {{ content_hash(['measurement_year', 'relation_type', 'employer_sector',
-                'paid_hours']) }} as fingerprint
-        from december_hours
-        group by measurement_year
-    ),
-
-{%- endif %}
+december_hours_by_year as (
+    select
+        measurement_year,
+        'december_hours' as input_name,
+        count(*) as n_rows,
+        sum(paid_hours) as paid_hours,
+        {{ content_hash(['measurement_year', 'relation_type', 'employer_sector',
+            'paid_hours']) }} as fingerprint
+    from december_hours
+    group by measurement_year
+),
 
 split_keys as (
     select * from {{ ref('stg_seeds__split_keys') }}
@@ -159,16 +153,17 @@ targets_by_year as (
     group by measurement_year
 ),
 
+-- Each input of the chosen measurement (macro measurement_input): on the seed the payroll
+-- inputs are empty, and on person-level input the December hours seed is not read.
 unioned as (
-    {%- if payroll_dir() != '' %}
-        select * from payroll_lines_by_year
-        union all
-        select * from register_by_year
-        union all
-        select * from employers_by_year
-    {%- else %}
-        select * from december_hours_by_year
-    {%- endif %}
+    select * from payroll_lines_by_year
+    union all
+    select * from register_by_year
+    union all
+    select * from employers_by_year
+    union all
+    select * from december_hours_by_year
+    where {{ measurement_input() == 'aggregated' }}
     union all
     select * from split_keys_by_year
     union all

@@ -1,12 +1,12 @@
 {#- The paid hours in December that count, per year, employment form and (formal only)
-    employer sector. The one point where the input path is chosen: the person-level payroll
-    extract when BANENAFSPRAAK_PAYROLL_DIR is set (macro payroll_dir), else the aggregated seed.
+    employer sector. The one point where the input is chosen (macro measurement_input): the
+    counted person-level payroll lines, or the aggregated seed.
     It waits for the audit: when test no_input_row_is_rejected fails, nothing is measured. -#}
 -- depends_on: {{ ref('audit_rejected_rows') }}
 with
 
 december_hours as (
-    {% if payroll_dir() != '' -%}
+    {% if measurement_input() == 'person_level' -%}
         select * from {{ ref('int_payroll_lines_classified') }}
         where outcome = 'counted'
     {%- else -%}

@@ -1,7 +1,7 @@
 {#- Per quota year and employer with a sector that year (employers file), for the years and
     sectors of seed quota_parameters: the employer's total paid hours, whether it is
-    quota-liable, and its target-group paid hours (int_payroll_employer_year_hours). The
-    embedded seed holds no employers: then no rows (macro payroll_dir). -#}
+    quota-liable, and its target-group paid hours (int_payroll_employer_year_hours). On the
+    embedded seed there are no employer files: then no rows. -#}
 with
 
 quota_parameters as (
@@ -9,40 +9,21 @@ quota_parameters as (
 ),
 
 employers as (
-    {% if payroll_dir() != '' -%}
-        select
-            employer_id,
-            employer_year as quota_year,
-            sector,
-            total_paid_hours
-        from {{ ref('stg_payroll__employers') }}
-    {%- else -%}
-        -- The measurement runs on the aggregated seed, which has no employers.
-        select
-            cast(null as {{ dbt.type_string() }}) as employer_id,
-            cast(null as integer) as quota_year,
-            cast(null as {{ dbt.type_string() }}) as sector,
-            cast(null as decimal(18, 2)) as total_paid_hours
-        where false
-    {%- endif %}
+    select
+        employer_id,
+        employer_year as quota_year,
+        sector,
+        total_paid_hours
+    from {{ ref('stg_payroll__employers') }}
 ),
 
 employer_year_hours as (
-    {% if payroll_dir() != '' -%}
-        select
-            measurement_year as quota_year,
-            employer_id,
-            target_group_paid_hours,
-            lent_out_target_group_paid_hours
-        from {{ ref('int_payroll_employer_year_hours') }}
-    {%- else -%}
-        select
-            cast(null as integer) as quota_year,
-            cast(null as {{ dbt.type_string() }}) as employer_id,
-            cast(null as decimal(38, 2)) as target_group_paid_hours,
-            cast(null as decimal(38, 2)) as lent_out_target_group_paid_hours
-        where false
-    {%- endif %}
+    select
+        measurement_year as quota_year,
+        employer_id,
+        target_group_paid_hours,
+        lent_out_target_group_paid_hours
+    from {{ ref('int_payroll_employer_year_hours') }}
 ),
 
 assessed as (

@@ -42,7 +42,7 @@ joined as (
             as n_employers_without_total_paid_hours,
         sector_hours.n_liable_employers,
         sector_hours.liable_employee_hours,
-        {{ 'true' if payroll_dir() == '' else 'false' }} as is_embedded_seed_input
+        {{ 'true' if measurement_input() == 'aggregated' else 'false' }} as is_embedded_seed_input
     from quota_parameters
     left join sector_hours
         on

@@ -6,18 +6,7 @@
 with
 
 counted_hours as (
-    {% if payroll_dir() != '' -%}
-        select * from {{ ref('int_payroll_counted_hours_by_person') }}
-    {%- else -%}
-        select
-            cast(null as integer) as measurement_year,
-            cast(null as {{ dbt.type_string() }}) as person_id,
-            cast(null as {{ dbt.type_string() }}) as employment_form,
-            cast(null as {{ dbt.type_string() }}) as employer_sector,
-            cast(null as {{ dbt.type_string() }}) as government_subsector,
-            cast(null as decimal(38, 2)) as paid_hours
-        where false
-    {%- endif %}
+    select * from {{ ref('int_payroll_counted_hours_by_person') }}
 ),
 
 jobs_allocated as (
