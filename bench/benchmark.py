@@ -72,9 +72,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import duckdb
 
@@ -94,8 +94,9 @@ class Measurement:
 def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path = PROJECT_DIR) -> Measurement:
     """Run `command`, return its wall time and the peak resident memory of the child."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -111,21 +112,33 @@ def generate(folder: Path, *options: str) -> Path:
     if stamp.exists() and json.loads(stamp.read_text()) == list(options):
         return folder
     shutil.rmtree(folder, ignore_errors=True)
-    subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "generate_payroll.py"),
-                    "--out", str(folder), *options], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "generate_payroll.py"),
+            "--out",
+            str(folder),
+            *options,
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     stamp.write_text(json.dumps(list(options)))
     return folder
 
 
 def dbt_env(warehouse: Path, payroll_dir: Path) -> dict[str, str]:
-    return {**os.environ, "BANENAFSPRAAK_DB": str(warehouse),
-            "BANENAFSPRAAK_PAYROLL_DIR": str(payroll_dir), "BANENAFSPRAAK_PAYROLL_FORMAT": "parquet",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return {
+        **os.environ,
+        "BANENAFSPRAAK_DB": str(warehouse),
+        "BANENAFSPRAAK_PAYROLL_DIR": str(payroll_dir),
+        "BANENAFSPRAAK_PAYROLL_FORMAT": "parquet",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
 
 
-def dbt_build(work: Path, payroll_dir: Path, fresh: bool = True,
-              selector: str | None = None) -> Measurement:
+def dbt_build(work: Path, payroll_dir: Path, fresh: bool = True, selector: str | None = None) -> Measurement:
     """A timed `dbt build` (of a selector from selectors.yml, or everything). dbt parses the
     project first, untimed, into the same target folder, so the build itself parses partially,
     as every build after the first does in practice."""
@@ -172,14 +185,29 @@ def floor(work: Path, payroll_dir: Path) -> Measurement:
     sql = sql.replace("$payroll_dir", str(payroll_dir)).replace("$seeds_dir", str(PROJECT_DIR / "seeds"))
     script = work / "floor.sql"
     script.write_text(sql)
-    return measure([sys.executable, "-c", FLOOR_RUNNER.format(memory=MEMORY_LIMIT, threads=THREADS),
-                    str(script), str(work / "floor_jobs.csv")])
+    return measure(
+        [
+            sys.executable,
+            "-c",
+            FLOOR_RUNNER.format(memory=MEMORY_LIMIT, threads=THREADS),
+            str(script),
+            str(work / "floor_jobs.csv"),
+        ]
+    )
 
 
 def polars_job(work: Path, payroll_dir: Path) -> Measurement:
     env = {**os.environ, "POLARS_MAX_THREADS": str(THREADS)}
-    return measure([sys.executable, str(PROJECT_DIR / "bench" / "polars_job.py"), str(payroll_dir),
-                    str(PROJECT_DIR / "seeds"), str(work / "polars_jobs.csv")], env=env)
+    return measure(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "bench" / "polars_job.py"),
+            str(payroll_dir),
+            str(PROJECT_DIR / "seeds"),
+            str(work / "polars_jobs.csv"),
+        ],
+        env=env,
+    )
 
 
 def csv_jobs(path: Path, header: bool) -> dict[tuple, float]:
@@ -235,33 +263,56 @@ def run_size(lines: int, work: Path) -> dict[str, Measurement]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int,
-                        help="the largest size in payroll lines (default 30 million); N/10 runs too")
-    parser.add_argument("--work", type=Path,
-                        help="folder for generated data and warehouses (default: a temporary one, "
-                        "removed afterwards); pass one to reuse generated data between runs")
+    parser.add_argument(
+        "--lines", type=int, help="the largest size in payroll lines (default 30 million); N/10 runs too"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="folder for generated data and warehouses (default: a temporary one, "
+        "removed afterwards); pass one to reuse generated data between runs",
+    )
     engines_mode = parser.add_argument_group(
-        "engines mode", "a full dbt build per engine and size instead of the run above")
-    engines_mode.add_argument("--engines", type=engine_list,
-                              help=f"comma-separated, of {','.join(ENGINES)} (default: all three)")
-    engines_mode.add_argument("--sizes", type=size_list,
-                              help="comma-separated payroll lines (default "
-                              f"{','.join(str(n) for n in DEFAULT_ENGINE_SIZES)})")
-    engines_mode.add_argument("--spark-cores", type=int, default=2,
-                              help="cores of the Spark session and of the cluster's worker (default 2)")
-    engines_mode.add_argument("--spark-memory", default="4g",
-                              help="driver memory of the Spark session (default 4g)")
-    engines_mode.add_argument("--cluster-memory", default="2g",
-                              help="memory of the cluster's worker (default 2g)")
-    engines_mode.add_argument("--cluster-unit-tests", action="store_true",
-                              help="run the unit tests on spark_cluster too (default: excluded, "
-                              "as dbt-spark's unit tests fail now and then over Thrift)")
-    engines_mode.add_argument("--build-timeout", type=float, default=4 * 3600,
-                              help="seconds after which a build is stopped and counted as failed "
-                              "(default 4 hours)")
-    parser.add_argument("--revisions", action="store_true",
-                        help="only the rows of revisions (step 7) at --lines: the fingerprints' "
-                        "share of the full build, an unchanged redelivery, one changed year")
+        "engines mode", "a full dbt build per engine and size instead of the run above"
+    )
+    engines_mode.add_argument(
+        "--engines", type=engine_list, help=f"comma-separated, of {','.join(ENGINES)} (default: all three)"
+    )
+    engines_mode.add_argument(
+        "--sizes",
+        type=size_list,
+        help=f"comma-separated payroll lines (default {','.join(str(n) for n in DEFAULT_ENGINE_SIZES)})",
+    )
+    engines_mode.add_argument(
+        "--spark-cores",
+        type=int,
+        default=2,
+        help="cores of the Spark session and of the cluster's worker (default 2)",
+    )
+    engines_mode.add_argument(
+        "--spark-memory", default="4g", help="driver memory of the Spark session (default 4g)"
+    )
+    engines_mode.add_argument(
+        "--cluster-memory", default="2g", help="memory of the cluster's worker (default 2g)"
+    )
+    engines_mode.add_argument(
+        "--cluster-unit-tests",
+        action="store_true",
+        help="run the unit tests on spark_cluster too (default: excluded, "
+        "as dbt-spark's unit tests fail now and then over Thrift)",
+    )
+    engines_mode.add_argument(
+        "--build-timeout",
+        type=float,
+        default=4 * 3600,
+        help="seconds after which a build is stopped and counted as failed (default 4 hours)",
+    )
+    parser.add_argument(
+        "--revisions",
+        action="store_true",
+        help="only the rows of revisions (step 7) at --lines: the fingerprints' "
+        "share of the full build, an unchanged redelivery, one changed year",
+    )
     args = parser.parse_args(argv)
     in_engines_mode = args.engines is not None or args.sizes is not None
     if in_engines_mode and args.lines is not None:
@@ -274,10 +325,15 @@ def main(argv: list[str] | None = None) -> None:
             # A SIGTERM ends the run like Ctrl-C does: the running build and any Spark cluster
             # are stopped first (they run in sessions of their own, the signal does not reach them).
             signal.signal(signal.SIGTERM, terminate)
-            ok = run_engines(args.engines or list(ENGINES), args.sizes or list(DEFAULT_ENGINE_SIZES),
-                             work, SparkSettings(args.spark_cores, args.spark_memory,
-                                                 args.cluster_memory, args.cluster_unit_tests),
-                             args.build_timeout)
+            ok = run_engines(
+                args.engines or list(ENGINES),
+                args.sizes or list(DEFAULT_ENGINE_SIZES),
+                work,
+                SparkSettings(
+                    args.spark_cores, args.spark_memory, args.cluster_memory, args.cluster_unit_tests
+                ),
+                args.build_timeout,
+            )
             if not ok:
                 sys.exit(1)
         elif args.revisions:
@@ -303,12 +359,21 @@ def run_default(lines: int, work: Path) -> None:
     dbt_build(incremental_work, partial)
     (partial / last_file.name).symlink_to(last_file)
     incremental = dbt_build(incremental_work, partial, fresh=False)
-    same_jobs(dbt_jobs(work / f"run_{lines}" / "dbt_full"), dbt_jobs(incremental_work),
-              "incremental")
-    print(f"incremental_s={incremental.seconds:.2f} overhead_s={overhead.seconds:.2f} "
-          f"(incremental = full refresh)", flush=True)
-    revisions = revision_rows(work / f"run_{lines}" / "dbt_full", large["dbt_full"],
-                              incremental_work, partial, incremental, overhead, tiny)
+    same_jobs(dbt_jobs(work / f"run_{lines}" / "dbt_full"), dbt_jobs(incremental_work), "incremental")
+    print(
+        f"incremental_s={incremental.seconds:.2f} overhead_s={overhead.seconds:.2f} "
+        f"(incremental = full refresh)",
+        flush=True,
+    )
+    revisions = revision_rows(
+        work / f"run_{lines}" / "dbt_full",
+        large["dbt_full"],
+        incremental_work,
+        partial,
+        incremental,
+        overhead,
+        tiny,
+    )
 
     a, b, c = large["dbt"].seconds, large["floor"].seconds, large["polars"].seconds
     full = large["dbt_full"].seconds
@@ -325,8 +390,9 @@ def run_default(lines: int, work: Path) -> None:
 def node_seconds(work: Path, name: str) -> float:
     """The execution time of one model in the last build of `work` (run_results.json)."""
     results = json.loads((work / "target" / "run_results.json").read_text())["results"]
-    return next(result["execution_time"] for result in results
-                if result["unique_id"] == f"model.banenafspraak.{name}")
+    return next(
+        result["execution_time"] for result in results if result["unique_id"] == f"model.banenafspraak.{name}"
+    )
 
 
 def with_one_line_changed(data: Path, year_file: Path) -> None:
@@ -346,15 +412,24 @@ def with_one_line_changed(data: Path, year_file: Path) -> None:
 def main_job(work: Path, payroll_dir: Path, *options: str) -> Measurement:
     """A timed main job (scripts/run_measurement.py) on `payroll_dir`, into `work`: its
     warehouse, target folder, logs and published/."""
-    env = {**dbt_env(work / "warehouse.duckdb", payroll_dir),
-           "BANENAFSPRAAK_PUBLISHED_DB": str(work / "published" / "banenafspraak.duckdb"),
-           "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
-    return measure([sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"), *options],
-                   env=env)
+    env = {
+        **dbt_env(work / "warehouse.duckdb", payroll_dir),
+        "BANENAFSPRAAK_PUBLISHED_DB": str(work / "published" / "banenafspraak.duckdb"),
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
+    return measure([sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"), *options], env=env)
 
 
-def revision_rows(full_work: Path, full: Measurement, incremental_work: Path, data: Path,
-                  one_year: Measurement, overhead: Measurement, tiny: Path) -> str:
+def revision_rows(
+    full_work: Path,
+    full: Measurement,
+    incremental_work: Path,
+    data: Path,
+    one_year: Measurement,
+    overhead: Measurement,
+    tiny: Path,
+) -> str:
     """Step 7's rows: what the fingerprints cost in the full build, an unchanged redelivery
     (a plain dbt build, and the main job, which then runs only the fingerprints), and a
     redelivery with one changed earlier year (rule_input_fingerprints). The main job's fixed
@@ -401,8 +476,11 @@ def run_revisions(lines: int, work: Path) -> None:
     dbt_build(incremental_work, partial)
     (partial / last_file.name).symlink_to(last_file)
     one_year = dbt_build(incremental_work, partial, fresh=False)
-    print(f"lines={lines} full_s={full.seconds:.2f} incremental_s={one_year.seconds:.2f} "
-          f"overhead_s={overhead.seconds:.2f}", flush=True)
+    print(
+        f"lines={lines} full_s={full.seconds:.2f} incremental_s={one_year.seconds:.2f} "
+        f"overhead_s={overhead.seconds:.2f}",
+        flush=True,
+    )
     revision_rows(full_work, full, incremental_work, partial, one_year, overhead, tiny)
 
 
@@ -426,7 +504,8 @@ def engine_list(text: str) -> list[str]:
     unknown = [name for name in names if name not in ENGINES]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
-            f"unknown engine(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(ENGINES)}")
+            f"unknown engine(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(ENGINES)}"
+        )
     return list(dict.fromkeys(names))
 
 
@@ -463,7 +542,7 @@ def process_table() -> dict[int, int]:
         except OSError:
             continue
         # After the command name in parentheses (which may hold spaces): state, ppid, ...
-        parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+        parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
     return parents
 
 
@@ -516,7 +595,7 @@ class TreeMemorySampler:
             self.sample()
             self._stop.wait(SAMPLE_SECONDS)
 
-    def __enter__(self) -> "TreeMemorySampler":
+    def __enter__(self) -> TreeMemorySampler:
         self._thread.start()
         return self
 
@@ -579,15 +658,21 @@ def stop_process_group(pgid: int, grace: float = 10.0) -> int:
     return len(left)
 
 
-def run_sampled(command: list[str], env: dict[str, str], log: Path, timeout: float,
-                other_groups: dict[str, Callable[[], Iterable[int]]] | None = None) -> Run:
+def run_sampled(
+    command: list[str],
+    env: dict[str, str],
+    log: Path,
+    timeout: float,
+    other_groups: dict[str, Callable[[], Iterable[int]]] | None = None,
+) -> Run:
     """Run `command` (its own process group, output to `log`), timing it and sampling the memory
     of its process tree (group "client") and of `other_groups`. Never raises on failure."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as output:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         groups = {"client": lambda: [process.pid], **(other_groups or {})}
         timed_out = threading.Event()
 
@@ -670,8 +755,9 @@ class EngineResult:
         return self.client_peak_mb + (self.cluster_peak_mb or 0.0)
 
 
-JOBS_QUERY = ("select measurement_year, sector, employment_form, cast(jobs as double) as jobs "
-              "from marts.fct_jobs")
+JOBS_QUERY = (
+    "select measurement_year, sector, employment_form, cast(jobs as double) as jobs from marts.fct_jobs"
+)
 
 # fct_jobs through a local PySpark on the run's metastore (the profile's settings for target
 # spark), for a table that is not Parquet; prints the rows as JSON.
@@ -718,8 +804,9 @@ def spark_jobs(state: Path, env: dict[str, str], cluster=None) -> tuple[dict[tup
         import duckdb
 
         with duckdb.connect() as connection:
-            rows = connection.execute(JOBS_QUERY.replace(
-                "marts.fct_jobs", "read_parquet(?)"), [[str(p) for p in files]]).fetchall()
+            rows = connection.execute(
+                JOBS_QUERY.replace("marts.fct_jobs", "read_parquet(?)"), [[str(p) for p in files]]
+            ).fetchall()
         return as_jobs(rows), "parquet"
     if cluster is not None:
         from pyhive import hive
@@ -731,8 +818,13 @@ def spark_jobs(state: Path, env: dict[str, str], cluster=None) -> tuple[dict[tup
             return as_jobs(cursor.fetchall()), "thrift"
         finally:
             connection.close()
-    completed = subprocess.run([sys.executable, "-c", PYSPARK_READER, str(state.resolve()), JOBS_QUERY],
-                               cwd=state, env=env, capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", PYSPARK_READER, str(state.resolve()), JOBS_QUERY],
+        cwd=state,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if completed.returncode != 0:
         raise RuntimeError(f"PySpark could not read marts.fct_jobs:\n{completed.stderr[-2000:]}")
     return as_jobs(json.loads(completed.stdout.strip().splitlines()[-1])), "pyspark"
@@ -742,14 +834,17 @@ def jobs_difference(reference: dict, other: dict) -> str | None:
     """Why `other` differs from `reference` (jobs per cell, 1e-9 relative), or None."""
     if reference.keys() != other.keys():
         return f"different cells: {sorted(set(reference) ^ set(other), key=str)[:10]}"
-    worst_key = max(reference, key=lambda k: abs(reference[k] - other[k]) / max(1.0, abs(reference[k])),
-                    default=None)
+    worst_key = max(
+        reference, key=lambda k: abs(reference[k] - other[k]) / max(1.0, abs(reference[k])), default=None
+    )
     if worst_key is None:
         return "fct_jobs is empty"
     worst = abs(reference[worst_key] - other[worst_key]) / max(1.0, abs(reference[worst_key]))
     if worst > 1e-9:
-        return (f"jobs differ by up to {worst:.2e} (relative), e.g. {worst_key}: "
-                f"DuckDB {reference[worst_key]} against {other[worst_key]}")
+        return (
+            f"jobs differ by up to {worst:.2e} (relative), e.g. {worst_key}: "
+            f"DuckDB {reference[worst_key]} against {other[worst_key]}"
+        )
     return None
 
 
@@ -774,8 +869,9 @@ def failed_nodes(run_results: Path, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def engine_build(engine: str, lines: int, data: Path, folder: Path, spark: SparkSettings,
-                 timeout: float) -> EngineResult:
+def engine_build(
+    engine: str, lines: int, data: Path, folder: Path, spark: SparkSettings, timeout: float
+) -> EngineResult:
     """One full `dbt build --target <engine>` from fresh state in `folder`; never raises for a
     failing build or a missing engine, the result says what went wrong."""
     result = EngineResult(engine, lines)
@@ -784,22 +880,23 @@ def engine_build(engine: str, lines: int, data: Path, folder: Path, spark: Spark
     env = dbt_env(folder / "warehouse.duckdb", data)
     state = folder / "state"
     dbt = [str(BIN_DIR / "dbt")]
-    common = ["--target", engine, "--target-path", str(folder / "target"),
-              "--log-path", str(folder / "logs")]
+    common = ["--target", engine, "--target-path", str(folder / "target"), "--log-path", str(folder / "logs")]
 
     def failed(what: str, run: Run | None = None) -> EngineResult:
         result.problem = what
         if run is not None:
             result.problem += f" (exit code {run.returncode} after {run.seconds:.1f} s)"
             result.problem += failed_nodes(folder / "target" / "run_results.json")
-            result.problem += f"\n  last lines of its output ({run.log}):\n    " + \
-                run.tail().replace("\n", "\n    ")
+            result.problem += f"\n  last lines of its output ({run.log}):\n    " + run.tail().replace(
+                "\n", "\n    "
+            )
         return result
 
     try:
         if engine == "spark":
-            env.update(load_engines().spark_session_env(state, cores=spark.cores,
-                                                         memory=spark.session_memory))
+            env.update(
+                load_engines().spark_session_env(state, cores=spark.cores, memory=spark.session_memory)
+            )
         elif engine == "spark_cluster":
             engines = load_engines()
             engines.require_java()
@@ -831,8 +928,13 @@ def engine_build(engine: str, lines: int, data: Path, folder: Path, spark: Spark
             return failed(f"the Spark cluster did not start: {type(error).__name__}: {error}")
         result.cluster_start_s = time.perf_counter() - start
         try:
-            build = run_sampled(build_command, {**env, **cluster.env}, folder / "build.log", timeout,
-                                other_groups={"cluster": lambda: list(cluster.pids)})
+            build = run_sampled(
+                build_command,
+                {**env, **cluster.env},
+                folder / "build.log",
+                timeout,
+                other_groups={"cluster": lambda: list(cluster.pids)},
+            )
             if build.returncode == 0:
                 try:  # while the cluster runs, in case the table is not Parquet
                     result.jobs, result.jobs_read = spark_jobs(state, env, cluster)
@@ -881,19 +983,26 @@ def engine_line(result: EngineResult, reference: EngineResult | None) -> str:
     if result.note:
         parts.append(f"({result.note})")
     if result.engine == "spark_cluster":
-        parts += [f"client_peak_mb={result.client_peak_mb:.0f}",
-                  f"cluster_peak_mb={result.cluster_peak_mb:.0f}",
-                  f"cluster_start_s={result.cluster_start_s:.1f}",
-                  f"cluster_stop_s={result.cluster_stop_s:.1f}"]
+        parts += [
+            f"client_peak_mb={result.client_peak_mb:.0f}",
+            f"cluster_peak_mb={result.cluster_peak_mb:.0f}",
+            f"cluster_start_s={result.cluster_start_s:.1f}",
+            f"cluster_stop_s={result.cluster_stop_s:.1f}",
+        ]
     else:
         parts.append(f"peak_mb={result.peak_mb:.0f}")
     if reference is not None and reference.ok and result is not reference:
-        parts += [f"time/duckdb={result.seconds / reference.seconds:.2f}",
-                  f"peak/duckdb={result.peak_mb / reference.peak_mb:.2f}"]
+        parts += [
+            f"time/duckdb={result.seconds / reference.seconds:.2f}",
+            f"peak/duckdb={result.peak_mb / reference.peak_mb:.2f}",
+        ]
     parts.append(f"cells={result.cells} jobs_read={result.jobs_read}")
     if result.engine != "duckdb":
-        parts.append("(jobs = duckdb)" if reference is not None and reference.ok
-                     else "(jobs not compared: no DuckDB build)")
+        parts.append(
+            "(jobs = duckdb)"
+            if reference is not None and reference.ok
+            else "(jobs not compared: no DuckDB build)"
+        )
     if result.build and result.build.leftovers:
         parts.append(f"[{result.build.leftovers} process(es) outlived dbt and were stopped]")
     return " ".join(parts)
@@ -912,8 +1021,12 @@ def least_squares(points: list[tuple[float, float]]) -> tuple[float, float]:
 def summary(results: list[EngineResult], engines: list[str], sizes: list[int]) -> str:
     """The markdown table and the fitted scaling of each engine."""
     by_key = {(r.lines, r.engine): r for r in results}
-    out = ["", "| lines | engine | build s | time / DuckDB | peak MB | peak / DuckDB | "
-           "cluster start s | jobs = DuckDB |", "|---:|---|---:|---:|---:|---:|---:|---|"]
+    out = [
+        "",
+        "| lines | engine | build s | time / DuckDB | peak MB | peak / DuckDB | "
+        "cluster start s | jobs = DuckDB |",
+        "|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
     notes = {r.engine: r.note for r in results if r.note}
     for lines in sizes:
         reference = by_key.get((lines, "duckdb"))
@@ -922,8 +1035,10 @@ def summary(results: list[EngineResult], engines: list[str], sizes: list[int]) -
             if r is None:  # an interrupted run
                 continue
             if not r.ok:
-                out.append(f"| {lines:,} | {engine} | failed | | | | "
-                           f"{'' if r.cluster_start_s is None else f'{r.cluster_start_s:.1f}'} | |")
+                out.append(
+                    f"| {lines:,} | {engine} | failed | | | | "
+                    f"{'' if r.cluster_start_s is None else f'{r.cluster_start_s:.1f}'} | |"
+                )
                 continue
             has_reference = reference is not None and reference.ok
             peak = f"{r.peak_mb:,.0f}"
@@ -934,28 +1049,33 @@ def summary(results: list[EngineResult], engines: list[str], sizes: list[int]) -
                 f"{f'{r.seconds / reference.seconds:.2f}' if has_reference else ''} | {peak} | "
                 f"{f'{r.peak_mb / reference.peak_mb:.2f}' if has_reference else ''} | "
                 f"{'' if r.cluster_start_s is None else f'{r.cluster_start_s:.1f}'} | "
-                f"{'reference' if engine == 'duckdb' else ('yes' if has_reference else 'not compared')} |")
+                f"{'reference' if engine == 'duckdb' else ('yes' if has_reference else 'not compared')} |"
+            )
     for engine, note in notes.items():
         out.append(f"\n{engine}: the build {note}.")
     out.append("")
-    out.append("Scaling (seconds per million lines between sizes; fit: build s = fixed + slope x "
-               "million lines, least squares over the sizes; peak MB likewise):")
+    out.append(
+        "Scaling (seconds per million lines between sizes; fit: build s = fixed + slope x "
+        "million lines, least squares over the sizes; peak MB likewise):"
+    )
     fits = {}
     for engine in engines:
-        done = [by_key[(n, engine)] for n in sizes
-                if (n, engine) in by_key and by_key[(n, engine)].ok]
+        done = [by_key[(n, engine)] for n in sizes if (n, engine) in by_key and by_key[(n, engine)].ok]
         if len(done) < 2:
             out.append(f"  {engine}: fewer than two successful sizes, no slope")
             continue
         steps = ", ".join(
             f"{a.lines / 1e6:g}->{b.lines / 1e6:g}M: "
             f"{(b.seconds - a.seconds) / ((b.lines - a.lines) / 1e6):.2f} s/M"
-            for a, b in zip(done, done[1:]))
+            for a, b in zip(done, done[1:])
+        )
         fixed, slope = least_squares([(r.lines / 1e6, r.seconds) for r in done])
         mem_fixed, mem_slope = least_squares([(r.lines / 1e6, r.peak_mb) for r in done])
         fits[engine] = (fixed, slope)
-        out.append(f"  {engine}: {steps}; fit fixed_s={fixed:.2f} slope_s_per_M={slope:.3f} "
-                   f"(peak: fixed_mb={mem_fixed:.0f} slope_mb_per_M={mem_slope:.1f})")
+        out.append(
+            f"  {engine}: {steps}; fit fixed_s={fixed:.2f} slope_s_per_M={slope:.3f} "
+            f"(peak: fixed_mb={mem_fixed:.0f} slope_mb_per_M={mem_slope:.1f})"
+        )
     if "duckdb" in fits:
         duck_fixed, duck_slope = fits["duckdb"]
         for engine, (fixed, slope) in fits.items():
@@ -963,17 +1083,23 @@ def summary(results: list[EngineResult], engines: list[str], sizes: list[int]) -
                 continue
             if slope < duck_slope:
                 crossing = (fixed - duck_fixed) / (duck_slope - slope)
-                out.append(f"  {engine} against duckdb: the fitted lines cross at {crossing:,.1f} M "
-                           "lines (at the measured slopes)" if crossing > 0 else
-                           f"  {engine} against duckdb: faster at every size on the fitted lines")
+                out.append(
+                    f"  {engine} against duckdb: the fitted lines cross at {crossing:,.1f} M "
+                    "lines (at the measured slopes)"
+                    if crossing > 0
+                    else f"  {engine} against duckdb: faster at every size on the fitted lines"
+                )
             else:
-                out.append(f"  {engine} against duckdb: slope {slope / duck_slope:.1f}x DuckDB's, "
-                           "the fitted lines do not cross at larger sizes (at the measured slopes)")
+                out.append(
+                    f"  {engine} against duckdb: slope {slope / duck_slope:.1f}x DuckDB's, "
+                    "the fitted lines do not cross at larger sizes (at the measured slopes)"
+                )
     return "\n".join(out)
 
 
-def run_engines(engines: list[str], sizes: list[int], work: Path, spark: SparkSettings,
-                timeout: float) -> bool:
+def run_engines(
+    engines: list[str], sizes: list[int], work: Path, spark: SparkSettings, timeout: float
+) -> bool:
     """Engines mode; True when every build succeeded and agreed with DuckDB."""
     results: list[EngineResult] = []
     try:
@@ -981,13 +1107,25 @@ def run_engines(engines: list[str], sizes: list[int], work: Path, spark: SparkSe
     except BaseException as stop:  # Ctrl-C, SIGTERM or a bug: what was measured until then
         print(f"\nStopped ({type(stop).__name__}: {stop}); the builds that finished:", flush=True)
         done = list(results)
-        print(summary(done, [e for e in engines if any(r.engine == e for r in done)],
-                      sorted({r.lines for r in done})), flush=True)
+        print(
+            summary(
+                done,
+                [e for e in engines if any(r.engine == e for r in done)],
+                sorted({r.lines for r in done}),
+            ),
+            flush=True,
+        )
         raise
 
 
-def engine_runs(engines: list[str], sizes: list[int], work: Path, spark: SparkSettings,
-                timeout: float, results: list[EngineResult]) -> bool:
+def engine_runs(
+    engines: list[str],
+    sizes: list[int],
+    work: Path,
+    spark: SparkSettings,
+    timeout: float,
+    results: list[EngineResult],
+) -> bool:
     """The builds of run_engines, each result appended to `results` as it comes."""
     ok = True
     for lines in sizes:
@@ -996,8 +1134,7 @@ def engine_runs(engines: list[str], sizes: list[int], work: Path, spark: SparkSe
         print(f"lines={lines} data={data} ready in {time.perf_counter() - start:.1f} s", flush=True)
         reference = None
         for engine in engines:
-            result = engine_build(engine, lines, data, work / f"engines_{lines}" / engine, spark,
-                                  timeout)
+            result = engine_build(engine, lines, data, work / f"engines_{lines}" / engine, spark, timeout)
             if engine == "duckdb":
                 reference = result
             elif result.ok and reference is not None and reference.ok:

@@ -99,9 +99,9 @@ def main(payroll_dir: Path, seeds_dir: Path, output: Path) -> None:
         )
         .collect(engine="streaming")
     )
-    rejected += counted.filter(
-        (pl.col("employment_form") == "formal") & pl.col("sector").is_null()
-    )["n_lines"].sum()
+    rejected += counted.filter((pl.col("employment_form") == "formal") & pl.col("sector").is_null())[
+        "n_lines"
+    ].sum()
     if rejected:
         sys.exit(f"{rejected} payroll lines rejected")
 
@@ -109,7 +109,9 @@ def main(payroll_dir: Path, seeds_dir: Path, output: Path) -> None:
         paid_hours=pl.col("paid_hours").sum()
     )
     formal = hours.filter(pl.col("employment_form") == "formal").select(
-        "measurement_year", "sector", "employment_form",
+        "measurement_year",
+        "sector",
+        "employment_form",
         jobs=pl.col("paid_hours").cast(pl.Float64) / HOURS_PER_DECEMBER_JOB,
     )
     loan = (
@@ -117,7 +119,9 @@ def main(payroll_dir: Path, seeds_dir: Path, output: Path) -> None:
         .drop("sector")
         .join(keys.select(pl.col("measurement_year"), "sector", "share"), on="measurement_year")
         .select(
-            "measurement_year", "sector", "employment_form",
+            "measurement_year",
+            "sector",
+            "employment_form",
             jobs=pl.col("paid_hours").cast(pl.Float64) * pl.col("share") / HOURS_PER_DECEMBER_JOB,
         )
     )

@@ -57,9 +57,13 @@ class DbtRun:
     returncode: int
     output: str
 
+    # A copy of run_results.json kept apart, for a run whose target folder later invocations
+    # reuse (the session's `built`: check_coverage generates the docs into it).
+    results_file: Path | None = None
+
     @property
     def run_results(self) -> dict:
-        return json.loads((self.target_dir / "run_results.json").read_text())
+        return json.loads((self.results_file or self.target_dir / "run_results.json").read_text())
 
     def statuses(self) -> dict[str, str]:
         """Status per node name (model, test, unit test, seed) of the last invocation."""
@@ -77,8 +81,13 @@ class DbtRun:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
 
-def run_dbt(project_dir: Path, work_dir: Path, *args: str, payroll_dir: Path | None = None,
-            payroll_format: str | None = "parquet") -> DbtRun:
+def run_dbt(
+    project_dir: Path,
+    work_dir: Path,
+    *args: str,
+    payroll_dir: Path | None = None,
+    payroll_format: str | None = "parquet",
+) -> DbtRun:
     """Run dbt in `project_dir`, writing the warehouse, target and logs under `work_dir`.
 
     With `payroll_dir`, dbt measures from the person-level files in it, in `payroll_format`
@@ -115,7 +124,9 @@ def run_dbt(project_dir: Path, work_dir: Path, *args: str, payroll_dir: Path | N
         text=True,
         check=False,
     )
-    return DbtRun(project_dir, warehouse, target_dir, completed.returncode, completed.stdout + completed.stderr)
+    return DbtRun(
+        project_dir, warehouse, target_dir, completed.returncode, completed.stdout + completed.stderr
+    )
 
 
 def copy_project(destination: Path) -> Path:
@@ -147,6 +158,8 @@ def built(tmp_path_factory) -> DbtRun:
     """`dbt build` of the project as it is, on the embedded seeds, in a temporary warehouse."""
     run = run_dbt(PROJECT_DIR, tmp_path_factory.mktemp("build"), "build")
     assert run.returncode == 0, f"dbt build failed:\n{run.output[-4000:]}"
+    run.results_file = run.target_dir.parent / "build_run_results.json"
+    shutil.copyfile(run.target_dir / "run_results.json", run.results_file)
     return run
 
 

@@ -34,20 +34,17 @@ COLUMNS = {
 }
 
 
-def write_dataset(folder: Path, name: str, rows: list[tuple], fmt: str = "parquet",
-                  file_name: str | None = None) -> Path:
+def write_dataset(
+    folder: Path, name: str, rows: list[tuple], fmt: str = "parquet", file_name: str | None = None
+) -> Path:
     """Write `rows` (tuples in COLUMNS order) as folder/<file_name or name>.<fmt>."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{file_name or name}.{fmt}"
     columns = COLUMNS[name]
     with duckdb.connect() as connection:
-        connection.execute(
-            "create table t (" + ", ".join(f"{c} {t}" for c, t in columns.items()) + ")"
-        )
+        connection.execute("create table t (" + ", ".join(f"{c} {t}" for c, t in columns.items()) + ")")
         if rows:
-            connection.executemany(
-                f"insert into t values ({', '.join('?' for _ in columns)})", rows
-            )
+            connection.executemany(f"insert into t values ({', '.join('?' for _ in columns)})", rows)
         options = "format parquet" if fmt == "parquet" else "format csv, header true"
         connection.execute(f"copy t to '{path}' ({options})")
     return path

@@ -23,7 +23,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import duckdb
-
 from conftest import DbtRun, executable
 
 # The targets compared with DuckDB, in the order they are built (one Spark at a time).
@@ -46,9 +45,15 @@ MAX_LISTED = 40
 # --- dbt on a target ---------------------------------------------------------------------------
 
 
-def run_dbt_target(target: str, project_dir: Path, work_dir: Path, *args: str,
-                   engine_env: dict[str, str] | None = None, payroll_dir: Path | None = None,
-                   timeout: float = BUILD_TIMEOUT_SECONDS) -> DbtRun:
+def run_dbt_target(
+    target: str,
+    project_dir: Path,
+    work_dir: Path,
+    *args: str,
+    engine_env: dict[str, str] | None = None,
+    payroll_dir: Path | None = None,
+    timeout: float = BUILD_TIMEOUT_SECONDS,
+) -> DbtRun:
     """Run `dbt <args> --target <target>` in `project_dir` with the engine's environment added,
     writing dbt's target folder and logs (and DuckDB's warehouse, for target duckdb) under
     `work_dir`. The conftest's run_dbt, with a target and extra environment.
@@ -62,22 +67,40 @@ def run_dbt_target(target: str, project_dir: Path, work_dir: Path, *args: str,
     warehouse = work_dir / "warehouse.duckdb"
     target_dir = work_dir / "target"
     env = {key: value for key, value in os.environ.items() if not key.startswith("BANENAFSPRAAK_")}
-    env.update({"BANENAFSPRAAK_DB": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-                "DBT_USE_COLORS": "false"})
+    env.update(
+        {
+            "BANENAFSPRAAK_DB": str(warehouse),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_USE_COLORS": "false",
+        }
+    )
     env.update(engine_env or {})
     if payroll_dir is not None:
         env["BANENAFSPRAAK_PAYROLL_DIR"] = str(payroll_dir)
         env["BANENAFSPRAAK_PAYROLL_FORMAT"] = "parquet"
     command = [
-        executable("dbt"), *args,
-        "--target", target,
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--target-path", str(target_dir),
-        "--log-path", str(work_dir / "logs"),
+        executable("dbt"),
+        *args,
+        "--target",
+        target,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(target_dir),
+        "--log-path",
+        str(work_dir / "logs"),
     ]
-    process = subprocess.Popen(command, cwd=project_dir, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=project_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -131,19 +154,29 @@ def compared_relations(manifest: dict) -> list[Relation]:
             attached = node.get("attached_node") or node["depends_on"]["nodes"][0]
             keys[attached] = tuple(metadata["kwargs"]["columns"])
     relations = [
-        Relation(node["name"], node["schema"], node["alias"] or node["name"],
-                 node["config"]["materialized"], keys.get(unique_id, ()))
+        Relation(
+            node["name"],
+            node["schema"],
+            node["alias"] or node["name"],
+            node["config"]["materialized"],
+            keys.get(unique_id, ()),
+        )
         for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] == "model" and node["config"].get("enabled", True)
-        and len(node["fqn"]) > 1 and node["fqn"][1] in COMPARED_FOLDERS
+        if node["resource_type"] == "model"
+        and node["config"].get("enabled", True)
+        and len(node["fqn"]) > 1
+        and node["fqn"][1] in COMPARED_FOLDERS
     ]
     return sorted(relations, key=lambda relation: (relation.schema, relation.name))
 
 
 def written_schemas(manifest: dict) -> set[str]:
     """Every schema a build writes to: those of its models, seeds and snapshots."""
-    return {node["schema"] for node in manifest["nodes"].values()
-            if node["resource_type"] in ("model", "seed", "snapshot")}
+    return {
+        node["schema"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed", "snapshot")
+    }
 
 
 def read_manifest(run: DbtRun) -> dict:
@@ -165,13 +198,17 @@ def first_line(error: Exception) -> str:
 def pg_connection_settings(engine_env: dict[str, str], database: str | None = None) -> dict:
     """psycopg2.connect's arguments for the target `postgres` (the BANENAFSPRAAK_PG_* variables
     of `engine_env`, defaults as in profiles.yml)."""
+
     def setting(name: str, default: str) -> str:
         return engine_env.get(f"BANENAFSPRAAK_PG_{name}", default)
 
     return {
-        "host": setting("HOST", "127.0.0.1"), "port": int(setting("PORT", "5432")),
-        "user": setting("USER", "banenafspraak"), "password": setting("PASSWORD", ""),
-        "dbname": database or setting("DATABASE", "banenafspraak"), "connect_timeout": 10,
+        "host": setting("HOST", "127.0.0.1"),
+        "port": int(setting("PORT", "5432")),
+        "user": setting("USER", "banenafspraak"),
+        "password": setting("PASSWORD", ""),
+        "dbname": database or setting("DATABASE", "banenafspraak"),
+        "connect_timeout": 10,
     }
 
 
@@ -229,12 +266,15 @@ def read_duckdb(warehouse: Path, relations: list[Relation]) -> dict[str, Table |
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         for relation in relations:
             try:
-                types = [data_type for (data_type,) in connection.execute(
-                    "select data_type from duckdb_columns() where database_name = current_database() "
-                    "and schema_name = ? and table_name = ? order by column_index",
-                    [relation.schema, relation.identifier]).fetchall()]
-                cursor = connection.execute(
-                    f'select * from "{relation.schema}"."{relation.identifier}"')
+                types = [
+                    data_type
+                    for (data_type,) in connection.execute(
+                        "select data_type from duckdb_columns() where database_name = current_database() "
+                        "and schema_name = ? and table_name = ? order by column_index",
+                        [relation.schema, relation.identifier],
+                    ).fetchall()
+                ]
+                cursor = connection.execute(f'select * from "{relation.schema}"."{relation.identifier}"')
                 columns = [column[0] for column in cursor.description]
                 tables[relation.name] = Table(columns, cursor.fetchall(), types)
             except duckdb.Error as error:
@@ -283,11 +323,11 @@ def read_spark_warehouse(warehouse: Path, relations: list[Relation]) -> dict[str
                 what = "holds no Parquet file" if folder.is_dir() else "does not exist"
                 tables[relation.name] = (
                     f"cannot be read from the Spark warehouse: {folder.name}/ {what} "
-                    f"(in {folder.parent.name}/)")
+                    f"(in {folder.parent.name}/)"
+                )
                 continue
             try:
-                cursor = connection.execute(
-                    "select * from read_parquet(?)", [[str(path) for path in files]])
+                cursor = connection.execute("select * from read_parquet(?)", [[str(path) for path in files]])
                 columns = [column[0] for column in cursor.description]
                 tables[relation.name] = Table(columns, cursor.fetchall())
             except duckdb.Error as error:
@@ -339,8 +379,20 @@ def kind_of(duckdb_type: str) -> str:
     base = duckdb_type.upper().split("(")[0].strip()
     if base in ("DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8"):
         return "float"
-    if base in ("DECIMAL", "NUMERIC", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-                "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"):
+    if base in (
+        "DECIMAL",
+        "NUMERIC",
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "UHUGEINT",
+    ):
         return "number"
     if base == "DATE":
         return "date"
@@ -417,9 +469,13 @@ def keyed_rows(table: Table, kinds: list[str], key: tuple[str, ...]) -> tuple[di
         return {k: rows[0] for k, rows in by_key.items()}, duplicates
     keyed = {}
     for k, rows in by_key.items():
-        rows.sort(key=lambda pair: tuple(
-            (value is None, value if isinstance(value, float) else 0.0)
-            for value, kind in zip(pair[0], kinds) if kind == "float"))
+        rows.sort(
+            key=lambda pair: tuple(
+                (value is None, value if isinstance(value, float) else 0.0)
+                for value, kind in zip(pair[0], kinds)
+                if kind == "float"
+            )
+        )
         for place, pair in enumerate(rows):
             keyed[k + ((place,) if len(rows) > 1 else ())] = pair
     return keyed, []
@@ -427,27 +483,29 @@ def keyed_rows(table: Table, kinds: list[str], key: tuple[str, ...]) -> tuple[di
 
 def show_key(names: tuple[str, ...], values: tuple) -> str:
     """A key as `(name=value, ...)`: numbers plain, text quoted, null as null."""
+
     def shown(value) -> str:
         if value is None:
             return "null"
         if isinstance(value, Decimal):
             return str(value)
         return repr(value)
+
     pairs = [f"{name}={shown(value)}" for name, value in zip(names, values)]
-    pairs += [f"#{value}" for value in values[len(names):]]  # the place among rows sharing a key
+    pairs += [f"#{value}" for value in values[len(names) :]]  # the place among rows sharing a key
     return "(" + ", ".join(pairs) + ")"
 
 
-def compare_tables(target: str, mart: str, reference: Table, other: Table,
-                   key: tuple[str, ...] = ()) -> list[str]:
+def compare_tables(
+    target: str, mart: str, reference: Table, other: Table, key: tuple[str, ...] = ()
+) -> list[str]:
     """Every difference between a relation read from DuckDB (`reference`, with types) and the
     same relation read from `target`, one line each naming target, mart, key, column and both
     values. Empty when they are equal by the suite's rule."""
     where = f"{target}: {mart}"
     differences = []
     if other.columns != reference.columns:
-        differences.append(
-            f"{where}: columns differ: duckdb {reference.columns}, {target} {other.columns}")
+        differences.append(f"{where}: columns differ: duckdb {reference.columns}, {target} {other.columns}")
     kind_by_name = {name: kind_of(t) for name, t in zip(reference.columns, reference.types)}
     if other.columns != reference.columns:
         # Compare the values of what both have, by name, in the reference's order.
@@ -458,8 +516,7 @@ def compare_tables(target: str, mart: str, reference: Table, other: Table,
         other = project(other, shared)
     kinds = [kind_by_name[name] for name in reference.columns]
     if len(other.rows) != len(reference.rows):
-        differences.append(
-            f"{where}: duckdb has {len(reference.rows)} rows, {target} {len(other.rows)}")
+        differences.append(f"{where}: duckdb has {len(reference.rows)} rows, {target} {len(other.rows)}")
     key = tuple(name for name in key if name in reference.columns)
     key_names = key or tuple(name for name, kind in zip(reference.columns, kinds) if kind != "float")
     reference_rows, reference_duplicates = keyed_rows(reference, kinds, key)
@@ -482,7 +539,8 @@ def compare_tables(target: str, mart: str, reference: Table, other: Table,
             if not values_equal(reference_values[index], other_values[index], kinds[index]):
                 differences.append(
                     f"{where}: key {show_key(key_names, row_key)}: column {name} ({kinds[index]}): "
-                    f"duckdb {reference_raw[index]!r}, {target} {other_raw[index]!r}")
+                    f"duckdb {reference_raw[index]!r}, {target} {other_raw[index]!r}"
+                )
     return differences
 
 
@@ -493,8 +551,12 @@ def project(table: Table, columns: list[str]) -> Table:
     return Table(columns, [tuple(row[i] for i in positions) for row in table.rows], types)
 
 
-def compare_engines(target: str, relations: list[Relation], reference: dict[str, Table | Unreadable],
-                    other: dict[str, Table | Unreadable]) -> list[str]:
+def compare_engines(
+    target: str,
+    relations: list[Relation],
+    reference: dict[str, Table | Unreadable],
+    other: dict[str, Table | Unreadable],
+) -> list[str]:
     """The differences of every compared relation between DuckDB and `target`. A relation absent
     from `other` (a view on the local Spark: see read_spark_warehouse) is not compared."""
     differences = []

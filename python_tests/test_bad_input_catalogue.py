@@ -23,7 +23,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_DIR, DbtRun, copy_project, read_csv, run_dbt, write_csv
 from payroll_files import write_dataset
 
@@ -46,12 +45,12 @@ def assert_marts_not_built(run: DbtRun) -> None:
 def rejected_rows(run: DbtRun) -> list[tuple]:
     with run.connect() as connection:
         return connection.execute(
-            "select input_name, file_name, row_key, reason from audit.audit_rejected_rows "
-            "order by all"
+            "select input_name, file_name, row_key, reason from audit.audit_rejected_rows order by all"
         ).fetchall()
 
 
 # --- Seeds: rows that break a rule ------------------------------------------------------------
+
 
 def alter_seeds(project: Path) -> None:
     """One bad row per case, added to the embedded seeds."""
@@ -59,22 +58,58 @@ def alter_seeds(project: Path) -> None:
     hours = read_csv(hours_path)
     template = dict(hours[0], provenance="assumed", provenance_note="test")
     hours += [
-        dict(template, measurement_year="2030", relation_type="regular", employer_sector="market",
-             paid_hours="-5.00"),
-        dict(template, measurement_year="2031", relation_type="regular", employer_sector="market",
-             paid_hours=""),
-        dict(template, measurement_year="2032", relation_type="volunteer", employer_sector="",
-             paid_hours="10.00"),
-        dict(template, measurement_year="2033", relation_type="regular", employer_sector="markt",
-             paid_hours="10.00"),
-        dict(template, measurement_year="2034", relation_type="temp_agency",
-             employer_sector="government", paid_hours="10.00"),
-        dict(template, measurement_year="2035", relation_type="regular", employer_sector="",
-             paid_hours="10.00"),
-        dict(template, measurement_year="2036", relation_type="regular", employer_sector="market",
-             paid_hours="10.00"),
-        dict(template, measurement_year="2036", relation_type="regular", employer_sector="market",
-             paid_hours="11.00"),
+        dict(
+            template,
+            measurement_year="2030",
+            relation_type="regular",
+            employer_sector="market",
+            paid_hours="-5.00",
+        ),
+        dict(
+            template,
+            measurement_year="2031",
+            relation_type="regular",
+            employer_sector="market",
+            paid_hours="",
+        ),
+        dict(
+            template,
+            measurement_year="2032",
+            relation_type="volunteer",
+            employer_sector="",
+            paid_hours="10.00",
+        ),
+        dict(
+            template,
+            measurement_year="2033",
+            relation_type="regular",
+            employer_sector="markt",
+            paid_hours="10.00",
+        ),
+        dict(
+            template,
+            measurement_year="2034",
+            relation_type="temp_agency",
+            employer_sector="government",
+            paid_hours="10.00",
+        ),
+        dict(
+            template, measurement_year="2035", relation_type="regular", employer_sector="", paid_hours="10.00"
+        ),
+        dict(
+            template,
+            measurement_year="2036",
+            relation_type="regular",
+            employer_sector="market",
+            paid_hours="10.00",
+        ),
+        dict(
+            template,
+            measurement_year="2036",
+            relation_type="regular",
+            employer_sector="market",
+            paid_hours="11.00",
+        ),
     ]
     write_csv(hours_path, hours)
 
@@ -96,30 +131,58 @@ def alter_seeds(project: Path) -> None:
 
 SEED_ROW_CASES = {
     # case: (input, row key, reason, words the message must hold)
-    "negative_hours": ("seed december_hours", "2030, regular, market", "negative_paid_hours",
-                       "paid hours below 0"),
-    "missing_hours": ("seed december_hours", "2031, regular, market", "missing_paid_hours",
-                      "no paid hours"),
-    "unknown_relation_type": ("seed december_hours", "2032, volunteer, -",
-                              "unknown_relation_type", "a relation type other than regular"),
-    "unknown_sector": ("seed december_hours", "2033, regular, markt", "unknown_sector",
-                       "a sector other than market or government"),
-    "loan_row_with_a_sector": ("seed december_hours", "2034, temp_agency, government",
-                               "loan_row_with_a_sector", "a loan row"),
-    "regular_row_without_a_sector": ("seed december_hours", "2035, regular, -",
-                                     "regular_row_without_a_sector",
-                                     "a regular (formal employment) row without a sector"),
-    "duplicate_hours_row": ("seed december_hours", "2036, regular, market", "duplicate_row",
-                            "the same key more than once"),
-    "share_above_one": ("seed split_keys", "2040, market", "share_outside_0_1",
-                        "a share below 0 or above 1"),
-    "missing_share": ("seed split_keys", "2041, market", "missing_share",
-                      "a split key row without a share"),
-    "unknown_split_key_sector": ("seed split_keys", "2042, overheid", "unknown_sector",
-                                 "a sector other than market or government"),
+    "negative_hours": (
+        "seed december_hours",
+        "2030, regular, market",
+        "negative_paid_hours",
+        "paid hours below 0",
+    ),
+    "missing_hours": ("seed december_hours", "2031, regular, market", "missing_paid_hours", "no paid hours"),
+    "unknown_relation_type": (
+        "seed december_hours",
+        "2032, volunteer, -",
+        "unknown_relation_type",
+        "a relation type other than regular",
+    ),
+    "unknown_sector": (
+        "seed december_hours",
+        "2033, regular, markt",
+        "unknown_sector",
+        "a sector other than market or government",
+    ),
+    "loan_row_with_a_sector": (
+        "seed december_hours",
+        "2034, temp_agency, government",
+        "loan_row_with_a_sector",
+        "a loan row",
+    ),
+    "regular_row_without_a_sector": (
+        "seed december_hours",
+        "2035, regular, -",
+        "regular_row_without_a_sector",
+        "a regular (formal employment) row without a sector",
+    ),
+    "duplicate_hours_row": (
+        "seed december_hours",
+        "2036, regular, market",
+        "duplicate_row",
+        "the same key more than once",
+    ),
+    "share_above_one": ("seed split_keys", "2040, market", "share_outside_0_1", "a share below 0 or above 1"),
+    "missing_share": ("seed split_keys", "2041, market", "missing_share", "a split key row without a share"),
+    "unknown_split_key_sector": (
+        "seed split_keys",
+        "2042, overheid",
+        "unknown_sector",
+        "a sector other than market or government",
+    ),
     "duplicate_target": ("seed targets", None, "duplicate_row", "the same key more than once"),
-    "missing_target_value": ("seed targets", "2050, market", "missing_target",
-                             "a target row without its number of extra jobs"),
+    "missing_target_value": (
+        "seed targets",
+        "2050, market",
+        "missing_target",
+        "a target row without its number of extra jobs",
+    ),
 }
 
 
@@ -151,11 +214,13 @@ def test_a_bad_seed_row_is_rejected_with_its_reason(case, bad_seed_rows_build):
 
 # --- Seeds: sets of rows that break a rule --------------------------------------------------
 
+
 def drop_rows(seed: str, **where: str):
     def alter(project: Path) -> None:
         path = project / "seeds" / f"{seed}.csv"
         rows = read_csv(path)
         write_csv(path, [r for r in rows if not all(r[k] == v for k, v in where.items())])
+
     return alter
 
 
@@ -167,6 +232,7 @@ def set_share(year: str, sector: str, share: str):
             if (row["measurement_year"], row["sector"]) == (year, sector):
                 row["share"] = share
         write_csv(path, rows)
+
     return alter
 
 
@@ -174,8 +240,7 @@ SEED_SET_CASES = {
     "split_key_missing_for_a_year_with_loans": (
         drop_rows("split_keys", measurement_year="2022"),
         "every_year_with_loan_hours_has_a_split_key",
-        "Measurement year 2022 has loan hours (inleenverbanden) but no split key in "
-        "seeds/split_keys.csv",
+        "Measurement year 2022 has loan hours (inleenverbanden) but no split key in seeds/split_keys.csv",
     ),
     "split_key_shares_do_not_sum_to_one": (
         set_share("2013", "market", "0.761"),
@@ -209,10 +274,12 @@ def test_a_seed_that_breaks_a_rule_on_a_set_of_rows_fails_its_test(case, tmp_pat
 
 # --- Seeds: files that cannot be read -------------------------------------------------------
 
+
 def rewrite(seed: str, change):
     def alter(project: Path) -> None:
         path = project / "seeds" / f"{seed}.csv"
         path.write_bytes(change(path.read_bytes()))
+
     return alter
 
 
@@ -235,15 +302,17 @@ SEED_FILE_CASES = {
         "does not know: renamed?",
     ),
     "missing_column": (
-        rewrite("split_keys", lambda content: b"\n".join(
-            b",".join(line.split(b",")[:2] + line.split(b",")[3:4]) for line in content.split(b"\n")
-        )),
+        rewrite(
+            "split_keys",
+            lambda content: b"\n".join(
+                b",".join(line.split(b",")[:2] + line.split(b",")[3:4]) for line in content.split(b"\n")
+            ),
+        ),
         "seeds/split_keys.csv lacks the column",
     ),
     "too_many_fields": (
         rewrite("split_keys", append_line(b"2030,market,0.5,assumed,test,surplus\n")),
-        "seeds/split_keys.csv has 1 line that cannot be read: line {last_line}: more fields than "
-        "the header",
+        "seeds/split_keys.csv has 1 line that cannot be read: line {last_line}: more fields than the header",
     ),
     "non_numeric_hours": (
         rewrite("december_hours", append_line(b"2030,regular,market,many,assumed,test\n")),
@@ -279,8 +348,15 @@ def test_an_unreadable_seed_line_is_listed_in_the_audit(tmp_path):
             "from audit.unreadable_input_lines"
         ).fetchall()
     last_line = len((project / "seeds" / "split_keys.csv").read_bytes().splitlines())
-    assert lines == [("seed split_keys", "seeds/split_keys.csv", last_line, "TOO MANY COLUMNS",
-                      "2030,market,0.5,assumed,test,surplus")]
+    assert lines == [
+        (
+            "seed split_keys",
+            "seeds/split_keys.csv",
+            last_line,
+            "TOO MANY COLUMNS",
+            "2030,market,0.5,assumed,test,surplus",
+        )
+    ]
 
 
 # --- Person-level files: rows that break a rule ---------------------------------------------
@@ -295,78 +371,174 @@ GOOD_LINES = [("P001", "E001", *DEC_2012, "regular", Decimal("100"))]
 
 # case: (dataset, the bad row, row key in the audit, reason, words the message must hold)
 PAYROLL_ROW_CASES = {
-    "missing_person_id": ("payroll_lines", ("", "E001", *DEC_2012, "regular", Decimal(1)),
-                          "person ?, employer E001", "missing_person_id", "no person id"),
-    "missing_employer_id": ("payroll_lines", ("P101", None, *DEC_2012, "regular", Decimal(1)),
-                            "person P101, employer ?", "missing_employer_id", "no employer id"),
-    "id_looks_like_a_bsn": ("payroll_lines",
-                            ("111222333", "E001", *DEC_2012, "regular", Decimal(1)),
-                            "person 111222333", "identifier_looks_like_a_bsn",
-                            "an id that looks like a BSN"),
-    "missing_period": ("payroll_lines", ("P102", "E001", None, date(2012, 12, 31), "regular",
-                                         Decimal(1)),
-                       "person P102", "missing_or_unreadable_period",
-                       "a period start or end that is missing or not a date"),
-    "period_ends_before_it_starts": ("payroll_lines", ("P103", "E001", date(2012, 12, 31),
-                                                       date(2012, 12, 1), "regular", Decimal(1)),
-                                     "person P103", "period_ends_before_it_starts",
-                                     "a period that ends before it starts"),
-    "period_longer_than_five_weeks": ("payroll_lines", ("P104", "E001", date(2012, 10, 1),
-                                                        date(2012, 12, 31), "regular", Decimal(1)),
-                                      "person P104", "period_longer_than_five_weeks",
-                                      "a period of five weeks or more"),
-    "duplicate_line": ("payroll_lines", GOOD_LINES[0], "person P001, employer E001",
-                       "duplicate_line", "the same person, employer and period more than once"),
-    "missing_hours": ("payroll_lines", ("P105", "E001", *DEC_2012, "regular", None),
-                      "person P105", "missing_paid_hours", "no paid hours"),
-    "negative_hours": ("payroll_lines", ("P106", "E001", *DEC_2012, "regular", Decimal(-8)),
-                       "person P106", "negative_paid_hours", "paid hours below 0"),
-    "hours_exceed_period": ("payroll_lines", ("P107", "E001", *DEC_2012, "regular",
-                                              Decimal(745)),
-                            "person P107", "paid_hours_exceed_period",
-                            "more paid hours than the period holds"),
-    "unknown_relation_type": ("payroll_lines", ("P108", "E001", *DEC_2012, "volunteer",
-                                                Decimal(1)),
-                              "person P108", "unknown_relation_type", "a relation type other"),
-    "missing_relation_type": ("payroll_lines", ("P109", "E001", *DEC_2012, None, Decimal(1)),
-                              "person P109", "missing_relation_type", "no relation type"),
-    "employer_without_sector": ("payroll_lines", ("P001", "E999", *DEC_2012, "regular",
-                                                  Decimal(1)),
-                                "employer E999", "employer_without_sector",
-                                "a regular December line whose employer has no sector"),
-    "register_missing_person_id": ("target_group_register", (None, "wsw", date(2011, 1, 1), None),
-                                   "person ?", "missing_person_id", "no person id"),
-    "register_unknown_basis": ("target_group_register", ("P110", "ww", date(2011, 1, 1), None),
-                               "person P110", "unknown_basis", "a register basis other than"),
-    "register_missing_valid_from": ("target_group_register", ("P111", "wsw", None, None),
-                                    "person P111", "missing_or_unreadable_valid_from",
-                                    "a valid_from that is missing"),
-    "register_ends_before_it_starts": ("target_group_register",
-                                       ("P112", "wsw", date(2012, 6, 1), date(2012, 5, 31)),
-                                       "person P112", "register_row_ends_before_it_starts",
-                                       "a registration whose valid_to is before its valid_from"),
-    "register_duplicate_row": ("target_group_register", ("P113", "wsw", date(2011, 1, 1), None),
-                               "person P113", "duplicate_row", "the same key more than once"),
-    "employer_unknown_sector": ("employers", ("E101", 2012, "markt", None, "small", "Twente",
-                                              None),
-                                "employer E101", "unknown_sector", "a sector other than market"),
-    "employer_unknown_subsector": ("employers", ("E102", 2012, "government", "kerken", "small",
-                                                 "Twente", None),
-                                   "employer E102", "unknown_government_subsector",
-                                   "a government employer whose subsector is missing"),
-    "market_employer_with_a_subsector": ("employers", ("E103", 2012, "market", "rijk", "small",
-                                                       "Twente", None),
-                                         "employer E103", "market_employer_with_a_subsector",
-                                         "a market employer with a government subsector"),
-    "employer_missing_year": ("employers", ("E104", None, "market", None, "small", "Twente", None),
-                              "employer E104", "missing_or_unreadable_year",
-                              "a year that is missing"),
-    "employer_negative_total_hours": ("employers", ("E105", 2012, "market", None, "small",
-                                                    "Twente", Decimal(-1)),
-                                      "employer E105", "unreadable_total_paid_hours",
-                                      "total paid hours that are not a number of 0 or more"),
-    "employer_duplicate_row": ("employers", GOOD_EMPLOYERS[1], "employer E002, year 2012",
-                               "duplicate_row", "the same key more than once"),
+    "missing_person_id": (
+        "payroll_lines",
+        ("", "E001", *DEC_2012, "regular", Decimal(1)),
+        "person ?, employer E001",
+        "missing_person_id",
+        "no person id",
+    ),
+    "missing_employer_id": (
+        "payroll_lines",
+        ("P101", None, *DEC_2012, "regular", Decimal(1)),
+        "person P101, employer ?",
+        "missing_employer_id",
+        "no employer id",
+    ),
+    "id_looks_like_a_bsn": (
+        "payroll_lines",
+        ("111222333", "E001", *DEC_2012, "regular", Decimal(1)),
+        "person 111222333",
+        "identifier_looks_like_a_bsn",
+        "an id that looks like a BSN",
+    ),
+    "missing_period": (
+        "payroll_lines",
+        ("P102", "E001", None, date(2012, 12, 31), "regular", Decimal(1)),
+        "person P102",
+        "missing_or_unreadable_period",
+        "a period start or end that is missing or not a date",
+    ),
+    "period_ends_before_it_starts": (
+        "payroll_lines",
+        ("P103", "E001", date(2012, 12, 31), date(2012, 12, 1), "regular", Decimal(1)),
+        "person P103",
+        "period_ends_before_it_starts",
+        "a period that ends before it starts",
+    ),
+    "period_longer_than_five_weeks": (
+        "payroll_lines",
+        ("P104", "E001", date(2012, 10, 1), date(2012, 12, 31), "regular", Decimal(1)),
+        "person P104",
+        "period_longer_than_five_weeks",
+        "a period of five weeks or more",
+    ),
+    "duplicate_line": (
+        "payroll_lines",
+        GOOD_LINES[0],
+        "person P001, employer E001",
+        "duplicate_line",
+        "the same person, employer and period more than once",
+    ),
+    "missing_hours": (
+        "payroll_lines",
+        ("P105", "E001", *DEC_2012, "regular", None),
+        "person P105",
+        "missing_paid_hours",
+        "no paid hours",
+    ),
+    "negative_hours": (
+        "payroll_lines",
+        ("P106", "E001", *DEC_2012, "regular", Decimal(-8)),
+        "person P106",
+        "negative_paid_hours",
+        "paid hours below 0",
+    ),
+    "hours_exceed_period": (
+        "payroll_lines",
+        ("P107", "E001", *DEC_2012, "regular", Decimal(745)),
+        "person P107",
+        "paid_hours_exceed_period",
+        "more paid hours than the period holds",
+    ),
+    "unknown_relation_type": (
+        "payroll_lines",
+        ("P108", "E001", *DEC_2012, "volunteer", Decimal(1)),
+        "person P108",
+        "unknown_relation_type",
+        "a relation type other",
+    ),
+    "missing_relation_type": (
+        "payroll_lines",
+        ("P109", "E001", *DEC_2012, None, Decimal(1)),
+        "person P109",
+        "missing_relation_type",
+        "no relation type",
+    ),
+    "employer_without_sector": (
+        "payroll_lines",
+        ("P001", "E999", *DEC_2012, "regular", Decimal(1)),
+        "employer E999",
+        "employer_without_sector",
+        "a regular December line whose employer has no sector",
+    ),
+    "register_missing_person_id": (
+        "target_group_register",
+        (None, "wsw", date(2011, 1, 1), None),
+        "person ?",
+        "missing_person_id",
+        "no person id",
+    ),
+    "register_unknown_basis": (
+        "target_group_register",
+        ("P110", "ww", date(2011, 1, 1), None),
+        "person P110",
+        "unknown_basis",
+        "a register basis other than",
+    ),
+    "register_missing_valid_from": (
+        "target_group_register",
+        ("P111", "wsw", None, None),
+        "person P111",
+        "missing_or_unreadable_valid_from",
+        "a valid_from that is missing",
+    ),
+    "register_ends_before_it_starts": (
+        "target_group_register",
+        ("P112", "wsw", date(2012, 6, 1), date(2012, 5, 31)),
+        "person P112",
+        "register_row_ends_before_it_starts",
+        "a registration whose valid_to is before its valid_from",
+    ),
+    "register_duplicate_row": (
+        "target_group_register",
+        ("P113", "wsw", date(2011, 1, 1), None),
+        "person P113",
+        "duplicate_row",
+        "the same key more than once",
+    ),
+    "employer_unknown_sector": (
+        "employers",
+        ("E101", 2012, "markt", None, "small", "Twente", None),
+        "employer E101",
+        "unknown_sector",
+        "a sector other than market",
+    ),
+    "employer_unknown_subsector": (
+        "employers",
+        ("E102", 2012, "government", "kerken", "small", "Twente", None),
+        "employer E102",
+        "unknown_government_subsector",
+        "a government employer whose subsector is missing",
+    ),
+    "market_employer_with_a_subsector": (
+        "employers",
+        ("E103", 2012, "market", "rijk", "small", "Twente", None),
+        "employer E103",
+        "market_employer_with_a_subsector",
+        "a market employer with a government subsector",
+    ),
+    "employer_missing_year": (
+        "employers",
+        ("E104", None, "market", None, "small", "Twente", None),
+        "employer E104",
+        "missing_or_unreadable_year",
+        "a year that is missing",
+    ),
+    "employer_negative_total_hours": (
+        "employers",
+        ("E105", 2012, "market", None, "small", "Twente", Decimal(-1)),
+        "employer E105",
+        "unreadable_total_paid_hours",
+        "total paid hours that are not a number of 0 or more",
+    ),
+    "employer_duplicate_row": (
+        "employers",
+        GOOD_EMPLOYERS[1],
+        "employer E002, year 2012",
+        "duplicate_row",
+        "the same key more than once",
+    ),
 }
 
 
@@ -382,8 +554,7 @@ def bad_payroll_rows_build(tmp_path_factory) -> DbtRun:
         rows[dataset].append(row)
     for dataset, dataset_rows in rows.items():
         write_dataset(folder / "input", dataset, dataset_rows)
-    return run_dbt(copy_project(folder / "project"), folder / "work", "build",
-                   payroll_dir=folder / "input")
+    return run_dbt(copy_project(folder / "project"), folder / "work", "build", payroll_dir=folder / "input")
 
 
 def assert_payroll_row_rejected(case: str, run: DbtRun, file_name: str, year: int = 2012) -> None:
@@ -399,10 +570,7 @@ def assert_payroll_row_rejected(case: str, run: DbtRun, file_name: str, year: in
     assert any(row_key in row[2] for row in rows), (case, rows)
     assert {row[1] for row in rows} == {file_name}
     noun = "row" if len(rows) == 1 else "rows"
-    assert (
-        f"{dataset} ({file_name}): {len(rows)} {noun} rejected for {words}"
-        in one_line(run.output)
-    )
+    assert f"{dataset} ({file_name}): {len(rows)} {noun} rejected for {words}" in one_line(run.output)
 
 
 @pytest.mark.parametrize("case", list(PAYROLL_ROW_CASES))
@@ -430,6 +598,7 @@ def in_year(dataset: str, row: tuple, year: int) -> tuple:
         if isinstance(value, date):
             return value.replace(year=value.year + year - 2012)
         return value
+
     if dataset == "employers":
         return (row[0], None if row[1] is None else year, *row[2:])
     return tuple(move(value) for value in row)
@@ -454,8 +623,9 @@ def deliver(folder: Path, years: list[int], bad_in: int | None = None) -> None:
         if bad_in is None:
             continue
         moved = in_year(dataset, row, bad_in)
-        {"payroll_lines": lines[bad_in], "employers": employers,
-         "target_group_register": register}[dataset].append(moved)
+        {"payroll_lines": lines[bad_in], "employers": employers, "target_group_register": register}[
+            dataset
+        ].append(moved)
     for year, year_lines in lines.items():
         write_dataset(folder, "payroll_lines", year_lines, file_name=f"payroll_lines_{year}")
     write_dataset(folder, "target_group_register", register)
@@ -468,19 +638,31 @@ def run_main_command_on(folder: Path, work: Path, *options: str):
     import subprocess
     import sys
 
-    env = {**os.environ, "BANENAFSPRAAK_DB": str(work / "warehouse.duckdb"),
-           "BANENAFSPRAAK_PUBLISHED_DB": str(work / "published" / "banenafspraak.duckdb"),
-           "BANENAFSPRAAK_PAYROLL_DIR": str(folder), "BANENAFSPRAAK_PAYROLL_FORMAT": "parquet",
-           "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}
+    env = {
+        **os.environ,
+        "BANENAFSPRAAK_DB": str(work / "warehouse.duckdb"),
+        "BANENAFSPRAAK_PUBLISHED_DB": str(work / "published" / "banenafspraak.duckdb"),
+        "BANENAFSPRAAK_PAYROLL_DIR": str(folder),
+        "BANENAFSPRAAK_PAYROLL_FORMAT": "parquet",
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
     return subprocess.run(
         [sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"), *options],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def file_bytes(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -505,8 +687,13 @@ def bad_rows_in_an_earlier_year(good_incremental_base, tmp_path_factory):
     deliver(scenario / "input", YEARS, bad_in=2013)
     published_before = file_bytes(scenario / "work" / "published")
     completed = run_main_command_on(scenario / "input", scenario / "work")
-    run = DbtRun(PROJECT_DIR, scenario / "work" / "warehouse.duckdb", scenario / "work" / "target",
-                 completed.returncode, completed.stdout + completed.stderr)
+    run = DbtRun(
+        PROJECT_DIR,
+        scenario / "work" / "warehouse.duckdb",
+        scenario / "work" / "target",
+        completed.returncode,
+        completed.stdout + completed.stderr,
+    )
     return run, published_before, file_bytes(scenario / "work" / "published")
 
 
@@ -517,8 +704,7 @@ def bad_rows_in_a_new_year(good_incremental_base, tmp_path_factory) -> DbtRun:
 
     scenario = tmp_path_factory.mktemp("bad_in_2016")
     (scenario / "work").mkdir()
-    shutil.copy2(good_incremental_base / "work" / "warehouse.duckdb",
-                 scenario / "work" / "warehouse.duckdb")
+    shutil.copy2(good_incremental_base / "work" / "warehouse.duckdb", scenario / "work" / "warehouse.duckdb")
     deliver(scenario / "input", [*YEARS, 2016], bad_in=2016)
     return run_dbt(PROJECT_DIR, scenario / "work", "build", payroll_dir=scenario / "input")
 
@@ -529,8 +715,7 @@ def file_of(case: str, year: int) -> str:
 
 
 @pytest.mark.parametrize("case", list(PAYROLL_ROW_CASES))
-def test_a_bad_row_in_an_earlier_year_fails_the_incremental_build(case,
-                                                                  bad_rows_in_an_earlier_year):
+def test_a_bad_row_in_an_earlier_year_fails_the_incremental_build(case, bad_rows_in_an_earlier_year):
     run, published_before, published_after = bad_rows_in_an_earlier_year
     assert "2013: payroll_lines changed" in one_line(run.output)
     assert_payroll_row_rejected(case, run, file_of(case, 2013), 2013)
@@ -545,16 +730,36 @@ def test_a_bad_row_in_a_new_year_fails_the_incremental_build(case, bad_rows_in_a
 
 CSV_UNREADABLE_CASES = {
     # case: (dataset, the row as CSV text, row key, reason)
-    "unreadable_hours": ("payroll_lines", "P201,E001,2012-12-01,2012-12-31,regular,eight",
-                         "person P201", "unreadable_paid_hours"),
-    "unreadable_period": ("payroll_lines", "P202,E001,2012-12-01,31-12-2012,regular,8",
-                          "person P202", "missing_or_unreadable_period"),
-    "unreadable_valid_to": ("target_group_register", "P203,wsw,2011-01-01,someday",
-                            "person P203", "unreadable_valid_to"),
-    "unreadable_year": ("employers", "E201,twenty,market,,small,Twente,",
-                        "employer E201", "missing_or_unreadable_year"),
-    "unreadable_total_hours": ("employers", "E202,2012,market,,small,Twente,lots",
-                               "employer E202", "unreadable_total_paid_hours"),
+    "unreadable_hours": (
+        "payroll_lines",
+        "P201,E001,2012-12-01,2012-12-31,regular,eight",
+        "person P201",
+        "unreadable_paid_hours",
+    ),
+    "unreadable_period": (
+        "payroll_lines",
+        "P202,E001,2012-12-01,31-12-2012,regular,8",
+        "person P202",
+        "missing_or_unreadable_period",
+    ),
+    "unreadable_valid_to": (
+        "target_group_register",
+        "P203,wsw,2011-01-01,someday",
+        "person P203",
+        "unreadable_valid_to",
+    ),
+    "unreadable_year": (
+        "employers",
+        "E201,twenty,market,,small,Twente,",
+        "employer E201",
+        "missing_or_unreadable_year",
+    ),
+    "unreadable_total_hours": (
+        "employers",
+        "E202,2012,market,,small,Twente,lots",
+        "employer E202",
+        "unreadable_total_paid_hours",
+    ),
 }
 
 
@@ -563,15 +768,21 @@ def unreadable_csv_values_build(tmp_path_factory) -> DbtRun:
     folder = tmp_path_factory.mktemp("unreadable_csv_values")
     paths = {
         "payroll_lines": write_dataset(folder / "input", "payroll_lines", GOOD_LINES, "csv"),
-        "target_group_register": write_dataset(folder / "input", "target_group_register",
-                                               GOOD_REGISTER, "csv"),
+        "target_group_register": write_dataset(
+            folder / "input", "target_group_register", GOOD_REGISTER, "csv"
+        ),
         "employers": write_dataset(folder / "input", "employers", GOOD_EMPLOYERS, "csv"),
     }
     for dataset, text, *_ in CSV_UNREADABLE_CASES.values():
         with paths[dataset].open("a", encoding="utf-8") as handle:
             handle.write(text + "\n")
-    return run_dbt(copy_project(folder / "project"), folder / "work", "build",
-                   payroll_dir=folder / "input", payroll_format="csv")
+    return run_dbt(
+        copy_project(folder / "project"),
+        folder / "work",
+        "build",
+        payroll_dir=folder / "input",
+        payroll_format="csv",
+    )
 
 
 @pytest.mark.parametrize("case", list(CSV_UNREADABLE_CASES))
@@ -587,17 +798,18 @@ def test_a_csv_value_that_does_not_parse_rejects_its_row(case, unreadable_csv_va
 
 # --- Person-level files that cannot be read -------------------------------------------------
 
+
 def good_population(folder: Path, fmt: str) -> dict[str, Path]:
     return {
         "payroll_lines": write_dataset(folder, "payroll_lines", GOOD_LINES, fmt),
-        "target_group_register": write_dataset(folder, "target_group_register", GOOD_REGISTER,
-                                               fmt),
+        "target_group_register": write_dataset(folder, "target_group_register", GOOD_REGISTER, fmt),
         "employers": write_dataset(folder, "employers", GOOD_EMPLOYERS, fmt),
     }
 
 
 def parquet_with(sql: str):
     """Replace the employers file by the result of `sql` over the good one (alias t)."""
+
     def alter(paths: dict[str, Path]) -> None:
         import duckdb
 
@@ -605,62 +817,80 @@ def parquet_with(sql: str):
         with duckdb.connect() as connection:
             connection.execute(f"create table t as select * from read_parquet('{path}')")
             connection.execute(f"copy ({sql}) to '{path}' (format parquet)")
+
     return alter
 
 
 def text_change(dataset: str, change):
     def alter(paths: dict[str, Path]) -> None:
         paths[dataset].write_bytes(change(paths[dataset].read_bytes()))
+
     return alter
 
 
 FILE_CASES = {
     # case: (format, alteration, words the message must hold)
-    "missing_file": ("parquet", lambda paths: paths["employers"].unlink(),
-                     "No employers file in"),
-    "empty_parquet_file": ("parquet", parquet_with("select * from t where false"),
-                           "employers.parquet holds no rows"),
+    "missing_file": ("parquet", lambda paths: paths["employers"].unlink(), "No employers file in"),
+    "empty_parquet_file": (
+        "parquet",
+        parquet_with("select * from t where false"),
+        "employers.parquet holds no rows",
+    ),
     "renamed_parquet_column": (
-        "parquet", parquet_with("select * rename (sector as branch) from t"),
-        "employers.parquet lacks the column sector and has branch, which the project does not "
-        "know: renamed?",
+        "parquet",
+        parquet_with("select * rename (sector as branch) from t"),
+        "employers.parquet lacks the column sector and has branch, which the project does not know: renamed?",
     ),
     "parquet_column_of_the_wrong_type": (
-        "parquet", parquet_with("select * replace (cast(year as varchar) as year) from t"),
+        "parquet",
+        parquet_with("select * replace (cast(year as varchar) as year) from t"),
         "employers.parquet: column year is VARCHAR, where the contract has integer",
     ),
-    "empty_csv_file": ("csv", text_change("employers", lambda content: b""),
-                       "employers.csv is empty, not even a header line"),
+    "empty_csv_file": (
+        "csv",
+        text_change("employers", lambda content: b""),
+        "employers.csv is empty, not even a header line",
+    ),
     "csv_missing_column": (
-        "csv", text_change("target_group_register",
-                           lambda content: content.replace(b"valid_to", b"valid_until", 1)),
+        "csv",
+        text_change("target_group_register", lambda content: content.replace(b"valid_to", b"valid_until", 1)),
         "target_group_register.csv lacks the column valid_to and has valid_until",
     ),
     "csv_line_with_too_many_fields": (
-        "csv", text_change("payroll_lines",
-                           lambda content: content + b"P301,E001,2012-12-01,2012-12-31,regular,8,x\n"),
+        "csv",
+        text_change(
+            "payroll_lines", lambda content: content + b"P301,E001,2012-12-01,2012-12-31,regular,8,x\n"
+        ),
         "payroll_lines.csv has 1 line that cannot be read: line 3: more fields than the header",
     ),
     "csv_line_not_utf8": (
-        "csv", text_change("payroll_lines",
-                           lambda content: content + b"P30\xe9,E001,2012-12-01,2012-12-31,regular,8\n"),
+        "csv",
+        text_change(
+            "payroll_lines", lambda content: content + b"P30\xe9,E001,2012-12-01,2012-12-31,regular,8\n"
+        ),
         "payroll_lines.csv has 1 line that cannot be read: line 3: not UTF-8 text",
     ),
     "csv_unterminated_quote": (
-        "csv", text_change("payroll_lines",
-                           lambda content: content + b'"P302,E001,2012-12-01,2012-12-31,regular,8\n'),
+        "csv",
+        text_change(
+            "payroll_lines", lambda content: content + b'"P302,E001,2012-12-01,2012-12-31,regular,8\n'
+        ),
         "payroll_lines.csv has 1 line that cannot be read: line 3: a quote that is not closed",
     ),
 }
 
 
 @pytest.mark.parametrize("case", list(FILE_CASES))
-def test_a_payroll_file_that_cannot_be_read_stops_the_build_before_anything_is_built(case,
-                                                                                    tmp_path):
+def test_a_payroll_file_that_cannot_be_read_stops_the_build_before_anything_is_built(case, tmp_path):
     fmt, alter, message = FILE_CASES[case]
     alter(good_population(tmp_path / "input", fmt))
-    run = run_dbt(copy_project(tmp_path / "project"), tmp_path / "work", "build",
-                  payroll_dir=tmp_path / "input", payroll_format=fmt)
+    run = run_dbt(
+        copy_project(tmp_path / "project"),
+        tmp_path / "work",
+        "build",
+        payroll_dir=tmp_path / "input",
+        payroll_format=fmt,
+    )
     assert run.returncode != 0
     text = one_line(run.output)
     assert "The input cannot be read, so nothing was built" in text
@@ -670,12 +900,11 @@ def test_a_payroll_file_that_cannot_be_read_stops_the_build_before_anything_is_b
 def test_a_sound_input_leaves_the_audit_empty(built):
     with built.connect() as connection:
         assert connection.execute("select count(*) from audit.audit_rejected_rows").fetchone() == (0,)
-        assert connection.execute(
-            "select count(*) from audit.unreadable_input_lines"
-        ).fetchone() == (0,)
+        assert connection.execute("select count(*) from audit.unreadable_input_lines").fetchone() == (0,)
 
 
 # --- A wrong number that looks right ----------------------------------------------------------
+
 
 def test_a_seed_that_no_longer_reproduces_the_letter_fails_the_published_figures_test(tmp_path):
     """About one job more for the market in 2022: table 1 no longer matches the letter."""
@@ -684,7 +913,9 @@ def test_a_seed_that_no_longer_reproduces_the_letter_fails_the_published_figures
     rows = read_csv(path)
     for row in rows:
         if (row["measurement_year"], row["relation_type"], row["employer_sector"]) == (
-            "2022", "regular", "market"
+            "2022",
+            "regular",
+            "market",
         ):
             row["paid_hours"] = f"{float(row['paid_hours']) + 120.0:.2f}"
     write_csv(path, rows)
@@ -698,11 +929,18 @@ def run_main_command(project: Path, tmp_path: Path):
     import subprocess
     import sys
 
-    env = {**os.environ, "BANENAFSPRAAK_DB": str(tmp_path / "warehouse.duckdb"),
-           "BANENAFSPRAAK_PUBLISHED_DB": str(tmp_path / "published" / "banenafspraak.duckdb")}
+    env = {
+        **os.environ,
+        "BANENAFSPRAAK_DB": str(tmp_path / "warehouse.duckdb"),
+        "BANENAFSPRAAK_PUBLISHED_DB": str(tmp_path / "published" / "banenafspraak.duckdb"),
+    }
     return subprocess.run(
         [sys.executable, str(project / "scripts" / "run_measurement.py")],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -714,9 +952,9 @@ def test_a_seed_that_is_not_utf8_is_named_before_dbt_parses_it(tmp_path):
     completed = run_main_command(project, tmp_path)
     assert completed.returncode != 0
     lines = len((project / "seeds" / "targets.csv").read_bytes().splitlines())
-    assert (
-        f"seeds/targets.csv, line {lines}, is not UTF-8 text (byte 0xe9)" in completed.stderr
-    ), completed.stderr
+    assert f"seeds/targets.csv, line {lines}, is not UTF-8 text (byte 0xe9)" in completed.stderr, (
+        completed.stderr
+    )
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 
@@ -734,8 +972,7 @@ def test_a_missing_seed_file_is_named(tmp_path):
     assert "depends on a node named 'split_keys' which was not found" in one_line(plain.output)
 
 
-def test_an_unchanged_redelivery_rebuilds_nothing_and_publishes_nothing(good_incremental_base,
-                                                                        tmp_path):
+def test_an_unchanged_redelivery_rebuilds_nothing_and_publishes_nothing(good_incremental_base, tmp_path):
     """The main job again on the same files (a copy, in another folder): the input is
     fingerprinted again and nothing else runs: no build, no new vintage, every file under
     published/ (the report included) byte-identical, and the letter's table printed. With

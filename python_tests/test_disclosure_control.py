@@ -21,7 +21,6 @@ import duckdb
 import numpy as np
 import pytest
 import yaml
-
 from conftest import PROJECT_DIR, run_dbt
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_payroll.py"
@@ -35,15 +34,27 @@ BASELINE_YEAR = VARS["baseline_year"]
 MARTS = ("mart_government_subsectors", "mart_regions")
 CONTRACT_COLUMNS = {
     "mart_government_subsectors": [
-        ("measurement_year", "INTEGER"), ("employment_form", "VARCHAR"),
-        ("government_subsector", "VARCHAR"), ("persons", "INTEGER"), ("jobs", "DOUBLE"),
-        ("baseline_jobs", "DOUBLE"), ("extra_jobs", "DOUBLE"), ("extra_jobs_rounded", "INTEGER"),
-        ("is_suppressed", "BOOLEAN"), ("suppression_reason", "VARCHAR"),
+        ("measurement_year", "INTEGER"),
+        ("employment_form", "VARCHAR"),
+        ("government_subsector", "VARCHAR"),
+        ("persons", "INTEGER"),
+        ("jobs", "DOUBLE"),
+        ("baseline_jobs", "DOUBLE"),
+        ("extra_jobs", "DOUBLE"),
+        ("extra_jobs_rounded", "INTEGER"),
+        ("is_suppressed", "BOOLEAN"),
+        ("suppression_reason", "VARCHAR"),
     ],
     "mart_regions": [
-        ("measurement_year", "INTEGER"), ("labour_market_region", "VARCHAR"), ("sector", "VARCHAR"),
-        ("persons", "INTEGER"), ("jobs", "DOUBLE"), ("baseline_jobs", "DOUBLE"),
-        ("extra_jobs", "DOUBLE"), ("extra_jobs_rounded", "INTEGER"), ("is_suppressed", "BOOLEAN"),
+        ("measurement_year", "INTEGER"),
+        ("labour_market_region", "VARCHAR"),
+        ("sector", "VARCHAR"),
+        ("persons", "INTEGER"),
+        ("jobs", "DOUBLE"),
+        ("baseline_jobs", "DOUBLE"),
+        ("extra_jobs", "DOUBLE"),
+        ("extra_jobs_rounded", "INTEGER"),
+        ("is_suppressed", "BOOLEAN"),
         ("suppression_reason", "VARCHAR"),
     ],
 }
@@ -92,8 +103,9 @@ def round_half_away_from_zero(value: float) -> int:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("disclosure") / "data"
-    subprocess.run([sys.executable, str(GENERATOR), "--out", str(folder), *POPULATION],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(folder), *POPULATION], check=True, capture_output=True
+    )
     return folder
 
 
@@ -128,12 +140,18 @@ def expected(generated) -> dict:
                 "sum(paid_hours) from counted where relation_type != 'regular' group by all"
             ).fetchall()
         }
-        government_share = dict(connection.execute(
-            f"select measurement_year, share from read_csv('{PROJECT_DIR}/seeds/split_keys.csv') "
-            "where sector = 'government'"
-        ).fetchall())
-    return {"subsectors": subsectors, "regions": regions, "loans": loans,
-            "government_share": government_share}
+        government_share = dict(
+            connection.execute(
+                f"select measurement_year, share from read_csv('{PROJECT_DIR}/seeds/split_keys.csv') "
+                "where sector = 'government'"
+            ).fetchall()
+        )
+    return {
+        "subsectors": subsectors,
+        "regions": regions,
+        "loans": loans,
+        "government_share": government_share,
+    }
 
 
 def threshold_with_one_small_subsector(expected) -> int:
@@ -176,8 +194,16 @@ def builds(generated, expected, tmp_path_factory) -> dict[int, dict]:
     other = work / f"threshold_{threshold}"
     other.mkdir()
     shutil.copy2(run.warehouse, other / "warehouse.duckdb")
-    rebuilt = run_dbt(PROJECT_DIR, other, "build", "--select", *MARTS, "--vars",
-                      f"{{disclosure_min_persons: {threshold}}}", payroll_dir=generated)
+    rebuilt = run_dbt(
+        PROJECT_DIR,
+        other,
+        "build",
+        "--select",
+        *MARTS,
+        "--vars",
+        f"{{disclosure_min_persons: {threshold}}}",
+        payroll_dir=generated,
+    )
     assert rebuilt.returncode == 0, rebuilt.output[-5000:]
     result[threshold] = read_marts(rebuilt)
     return result
@@ -191,8 +217,7 @@ def expected_cells(expected) -> dict:
         cells[("mart_government_subsectors", key)] = (persons, hours / HOURS_PER_JOB)
     for year, (persons, hours) in expected["loans"].items():
         share = float(expected["government_share"][year])
-        cells[("mart_government_subsectors", (year, "loan", None))] = (
-            persons, hours * share / HOURS_PER_JOB)
+        cells[("mart_government_subsectors", (year, "loan", None))] = (persons, hours * share / HOURS_PER_JOB)
     for key, (persons, hours) in expected["regions"].items():
         cells[("mart_regions", key)] = (persons, hours / HOURS_PER_JOB)
     return {cell: value for cell, value in cells.items() if value[0] > 0}
@@ -246,8 +271,7 @@ def published_system(rows: dict, fct_jobs: list[dict], variables: list[tuple]):
         else:
             assert row["baseline_jobs"] == 0, (cell, row)
             equations.append(({cell: 1.0}, row["extra_jobs"]))
-    totals = {(r["measurement_year"], r["sector"], r["employment_form"]): r["jobs"]
-              for r in fct_jobs}
+    totals = {(r["measurement_year"], r["sector"], r["employment_form"]): r["jobs"] for r in fct_jobs}
     members: dict[tuple, list[tuple]] = {}
     for cell in variables:
         members.setdefault((cell[0], sum_of(cell)), []).append(cell)
@@ -310,11 +334,16 @@ def test_every_cell_of_fewer_persons_is_suppressed_and_says_so(builds, expected,
 def test_a_sum_that_hides_one_subsector_hides_a_second(builds, expected):
     minimum = minimum_of(builds, "secondary")
     rows = rows_by_cell(builds[minimum])
-    primary = {series_of(cell) for cell, row in rows.items()
-               if row["suppression_reason"] == "fewer_than_min_persons"
-               and cell[0] == "mart_government_subsectors"}
-    secondary_only = {series_of(cell) for cell, row in rows.items()
-                      if row["is_suppressed"] and cell[0] == "mart_government_subsectors"} - primary
+    primary = {
+        series_of(cell)
+        for cell, row in rows.items()
+        if row["suppression_reason"] == "fewer_than_min_persons" and cell[0] == "mart_government_subsectors"
+    }
+    secondary_only = {
+        series_of(cell)
+        for cell, row in rows.items()
+        if row["is_suppressed"] and cell[0] == "mart_government_subsectors"
+    } - primary
     assert len(primary) == 1 and secondary_only, (primary, secondary_only)
 
 
@@ -326,8 +355,10 @@ def test_every_published_value_equals_the_independent_computation(builds, expect
     published = 0
     for cell, row in rows.items():
         if row["is_suppressed"]:
-            assert all(row[column] is None for column in
-                       ("persons", "jobs", "baseline_jobs", "extra_jobs", "extra_jobs_rounded"))
+            assert all(
+                row[column] is None
+                for column in ("persons", "jobs", "baseline_jobs", "extra_jobs", "extra_jobs_rounded")
+            )
             continue
         published += 1
         persons, jobs = cells[cell]
@@ -369,8 +400,12 @@ def test_the_proof_finds_the_leak_of_suppressing_small_cells_only(builds, expect
     naive = {}
     for cell, (persons, jobs) in cells.items():
         baseline_jobs = cells.get(baseline_of(cell), (0, 0.0))[1]
-        naive[cell] = {"is_suppressed": persons < MIN_PERSONS, "jobs": jobs,
-                       "baseline_jobs": baseline_jobs, "extra_jobs": jobs - baseline_jobs}
+        naive[cell] = {
+            "is_suppressed": persons < MIN_PERSONS,
+            "jobs": jobs,
+            "baseline_jobs": baseline_jobs,
+            "extra_jobs": jobs - baseline_jobs,
+        }
     variables = sorted(rows, key=repr)
     matrix, _ = published_system(naive, builds[MIN_PERSONS]["fct_jobs"], variables)
     suppressed = [cell for cell in variables if naive[cell]["is_suppressed"]]
@@ -379,10 +414,12 @@ def test_the_proof_finds_the_leak_of_suppressing_small_cells_only(builds, expect
 
 def test_the_loan_row_is_the_government_loan_jobs_of_fct_jobs(builds, expected):
     marts = builds[MIN_PERSONS]
-    government_loans = {row["measurement_year"]: row["jobs"] for row in marts["fct_jobs"]
-                        if row["sector"] == "government" and row["employment_form"] == "loan"}
-    loan_rows = [row for row in marts["mart_government_subsectors"]
-                 if row["employment_form"] == "loan"]
+    government_loans = {
+        row["measurement_year"]: row["jobs"]
+        for row in marts["fct_jobs"]
+        if row["sector"] == "government" and row["employment_form"] == "loan"
+    }
+    loan_rows = [row for row in marts["mart_government_subsectors"] if row["employment_form"] == "loan"]
     assert sorted(row["measurement_year"] for row in loan_rows) == sorted(expected["loans"])
     for row in loan_rows:
         year = row["measurement_year"]

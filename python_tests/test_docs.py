@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT_DIR, run_dbt
 
 # A local file (no host), inline data, a blank page. A protocol-relative address such as dbt's
@@ -47,10 +46,13 @@ def test_the_static_docs_page_holds_everything_and_turns_tracking_off(static_doc
 
     assert '"MANIFEST.JSON INLINE DATA"' not in page and '"CATALOG.JSON INLINE DATA"' not in page
     assert '"send_anonymous_usage_stats": false' in page
-    for unique_id in ("doc.banenafspraak.__overview__", "doc.banenafspraak.glossary",
-                      "doc.banenafspraak.rule_5_hours_to_jobs",
-                      "exposure.banenafspraak.static_html_report",
-                      "exposure.banenafspraak.bi_dashboard"):
+    for unique_id in (
+        "doc.banenafspraak.__overview__",
+        "doc.banenafspraak.glossary",
+        "doc.banenafspraak.rule_5_hours_to_jobs",
+        "exposure.banenafspraak.static_html_report",
+        "exposure.banenafspraak.bi_dashboard",
+    ):
         assert unique_id in page
     for tag in ('<script src="http', '<link href="http', '<link rel="stylesheet" href="http'):
         assert tag not in page
@@ -67,7 +69,10 @@ def visit(page_file: Path, pages: dict[str, str], profile: Path) -> list[str]:
     requests: list[str] = []
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_FLAGS),
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=list(CHROMIUM_FLAGS),
         )
         try:
             context.on("request", lambda request: requests.append(request.url))
@@ -93,8 +98,10 @@ def test_the_request_recorder_sees_the_tracker_when_tracking_is_on(static_docs, 
     # (from a disk page the address resolves to file://<cdn>/..., served over HTTP to the CDN).
     tracked = tmp_path / "tracked_index.html"
     page = static_docs.read_text(encoding="utf-8")
-    tracked.write_text(page.replace('"send_anonymous_usage_stats": false',
-                                    '"send_anonymous_usage_stats": true', 1), encoding="utf-8")
+    tracked.write_text(
+        page.replace('"send_anonymous_usage_stats": false', '"send_anonymous_usage_stats": true', 1),
+        encoding="utf-8",
+    )
 
     requests = visit(tracked, {"overview": "Where to start."}, tmp_path / "profile")
 

@@ -9,7 +9,6 @@ import sys
 from decimal import Decimal
 
 import pytest
-
 from conftest import PROJECT_DIR, run_dbt
 
 LETTER_YEAR = 2022
@@ -46,50 +45,119 @@ def test_marts_live_in_schema_marts_with_the_contract_columns(built):
     contract_columns = {
         "fct_jobs": {"measurement_year", "sector", "employment_form", "paid_hours", "jobs"},
         "mart_baseline_comparison": {
-            "measurement_year", "sector", "employment_form", "jobs", "baseline_jobs",
-            "extra_jobs", "extra_jobs_rounded", "target_extra_jobs", "target_shortfall",
+            "measurement_year",
+            "sector",
+            "employment_form",
+            "jobs",
+            "baseline_jobs",
+            "extra_jobs",
+            "extra_jobs_rounded",
+            "target_extra_jobs",
+            "target_shortfall",
             "target_met",
         },
         "mart_year_on_year": {
-            "measurement_year", "sector", "employment_form", "extra_jobs",
-            "previous_extra_jobs", "delta", "delta_rounded",
+            "measurement_year",
+            "sector",
+            "employment_form",
+            "extra_jobs",
+            "previous_extra_jobs",
+            "delta",
+            "delta_rounded",
         },
         "mart_formal_loan_breakdown": {
-            "measurement_year", "sector", "employment_form", "jobs", "share_of_sector_jobs",
-            "extra_jobs", "share_of_sector_extra_jobs", "split_key_share",
+            "measurement_year",
+            "sector",
+            "employment_form",
+            "jobs",
+            "share_of_sector_jobs",
+            "extra_jobs",
+            "share_of_sector_extra_jobs",
+            "split_key_share",
         },
         # Beyond the letter (docs/CONTRACT.md, section 3b).
         "mart_target_projection": {
-            "sector", "year", "is_projection", "measured_extra_jobs", "trend_extra_jobs",
-            "trend_extra_jobs_rounded", "target_extra_jobs", "gap_to_target",
-            "last_measured_year", "trend_slope_per_year", "needed_extra_jobs_per_year",
-            "needed_extra_jobs_per_year_rounded", "projection_label",
+            "sector",
+            "year",
+            "is_projection",
+            "measured_extra_jobs",
+            "trend_extra_jobs",
+            "trend_extra_jobs_rounded",
+            "target_extra_jobs",
+            "gap_to_target",
+            "last_measured_year",
+            "trend_slope_per_year",
+            "needed_extra_jobs_per_year",
+            "needed_extra_jobs_per_year_rounded",
+            "projection_label",
         },
         "mart_merged_measurement": {
-            "measurement_year", "employment_form", "paid_hours", "jobs", "baseline_jobs",
-            "extra_jobs", "extra_jobs_rounded", "target_extra_jobs", "target_shortfall",
+            "measurement_year",
+            "employment_form",
+            "paid_hours",
+            "jobs",
+            "baseline_jobs",
+            "extra_jobs",
+            "extra_jobs_rounded",
+            "target_extra_jobs",
+            "target_shortfall",
             "target_met",
         },
         "mart_government_subsectors": {
-            "measurement_year", "employment_form", "government_subsector", "persons", "jobs",
-            "baseline_jobs", "extra_jobs", "extra_jobs_rounded", "is_suppressed",
+            "measurement_year",
+            "employment_form",
+            "government_subsector",
+            "persons",
+            "jobs",
+            "baseline_jobs",
+            "extra_jobs",
+            "extra_jobs_rounded",
+            "is_suppressed",
             "suppression_reason",
         },
         "mart_regions": {
-            "measurement_year", "labour_market_region", "sector", "persons", "jobs",
-            "baseline_jobs", "extra_jobs", "extra_jobs_rounded", "is_suppressed",
+            "measurement_year",
+            "labour_market_region",
+            "sector",
+            "persons",
+            "jobs",
+            "baseline_jobs",
+            "extra_jobs",
+            "extra_jobs_rounded",
+            "is_suppressed",
             "suppression_reason",
         },
         "mart_quota_percentages": {
-            "quota_year", "sector", "baseline_jobs_a", "counted_extra_jobs_b", "employee_hours",
-            "quota_percentage", "published_quota_percentage", "reproduces_published",
-            "implied_employee_hours_min", "implied_employee_hours_max", "is_activated",
-            "input_status", "liable_employers", "levy_eur", "what_if_levy_eur",
+            "quota_year",
+            "sector",
+            "baseline_jobs_a",
+            "counted_extra_jobs_b",
+            "employee_hours",
+            "quota_percentage",
+            "published_quota_percentage",
+            "reproduces_published",
+            "implied_employee_hours_min",
+            "implied_employee_hours_max",
+            "is_activated",
+            "input_status",
+            "liable_employers",
+            "levy_eur",
+            "what_if_levy_eur",
         },
         "mart_quota_levy": {
-            "quota_year", "employer_id", "sector", "total_paid_hours", "is_quota_liable",
-            "target_group_paid_hours", "quota_percentage", "required_jobs", "counted_jobs",
-            "shortfall_jobs", "levy_eur", "what_if_levy_eur", "input_status",
+            "quota_year",
+            "employer_id",
+            "sector",
+            "total_paid_hours",
+            "is_quota_liable",
+            "target_group_paid_hours",
+            "quota_percentage",
+            "required_jobs",
+            "counted_jobs",
+            "shortfall_jobs",
+            "levy_eur",
+            "what_if_levy_eur",
+            "input_status",
         },
     }
     with built.connect() as connection:
@@ -139,8 +207,12 @@ def test_every_published_figure_is_reproduced(built, published_figures):
     checked = [row for row in published_figures if row["status"] in CHECKED_STATUSES]
     mismatches = []
     with built.connect() as connection:
-        measured = {year for (year,) in connection.execute(
-            "select distinct measurement_year from marts.fct_jobs").fetchall()}
+        measured = {
+            year
+            for (year,) in connection.execute(
+                "select distinct measurement_year from marts.fct_jobs"
+            ).fetchall()
+        }
         for row in checked:
             year = int(row["measurement_year"])
             if row["metric"] == "target_extra_jobs":
@@ -148,7 +220,10 @@ def test_every_published_figure_is_reproduced(built, published_figures):
                     sql = "select target_extra_jobs from marts.mart_baseline_comparison" + where
                     params = [year, row["sector"], "total"]
                 else:
-                    sql = "select target_extra_jobs from seeds.targets where measurement_year = ? and sector = ?"
+                    sql = (
+                        "select target_extra_jobs from seeds.targets"
+                        " where measurement_year = ? and sector = ?"
+                    )
                     params = [year, row["sector"]]
             else:
                 sql = queries[row["metric"]] + where
@@ -164,11 +239,19 @@ def test_every_published_figure_is_reproduced(built, published_figures):
 def print_letter(built, year: int) -> str:
     """What the main command prints for `year`, from the test's warehouse."""
     completed = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"),
-         "--skip-build", "--year", str(year)],
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "run_measurement.py"),
+            "--skip-build",
+            "--year",
+            str(year),
+        ],
         cwd=PROJECT_DIR,
-        env={**os.environ, "BANENAFSPRAAK_DB": str(built.warehouse),
-             "DBT_TARGET_PATH": str(built.target_dir)},
+        env={
+            **os.environ,
+            "BANENAFSPRAAK_DB": str(built.warehouse),
+            "DBT_TARGET_PATH": str(built.target_dir),
+        },
         capture_output=True,
         text=True,
         check=True,
@@ -182,8 +265,11 @@ def test_the_main_command_prints_table_1_as_the_letter_does(built, published_fig
     expected = figures(published_figures, measurement_year=LETTER_YEAR, metric="extra_jobs")
     lines = printed.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("Tabel 1"))
-    for label, form in [("Formele dienstverbanden", "formal"), ("Inleenverbanden", "loan"),
-                        ("Totaal", "total")]:
+    for label, form in [
+        ("Formele dienstverbanden", "formal"),
+        ("Inleenverbanden", "loan"),
+        ("Totaal", "total"),
+    ]:
         line = next(line for line in lines[header:] if line.startswith(label))
         numbers = [int(n.replace(".", "")) for n in re.findall(r"-?\d[\d.]*", line)]
         assert numbers == [expected[(sector, form)] for sector in SECTORS], line
@@ -198,13 +284,38 @@ def test_table_1_prints_for_any_measured_year(built, year):
 def test_the_letter_selector_builds_the_letter_and_nothing_beyond(tmp_path):
     """`dbt build --selector letter` (selectors.yml): the four marts of the letter and what they
     are built from; none of the marts beyond the letter, no semantic model."""
-    listed = run_dbt(PROJECT_DIR, tmp_path, "ls", "--selector", "letter", "--resource-type",
-                     "model", "--output", "name", "--quiet")
+    listed = run_dbt(
+        PROJECT_DIR,
+        tmp_path,
+        "ls",
+        "--selector",
+        "letter",
+        "--resource-type",
+        "model",
+        "--output",
+        "name",
+        "--quiet",
+    )
     assert listed.returncode == 0, listed.output[-3000:]
     names = set(listed.output.split())
-    assert {"fct_jobs", "mart_baseline_comparison", "mart_year_on_year",
-            "mart_formal_loan_breakdown", "audit_rejected_rows"} <= names
-    assert not {name for name in names if name.startswith("sem_")
-                or name in ("mart_target_projection", "mart_merged_measurement",
-                            "mart_government_subsectors", "mart_regions",
-                            "mart_quota_percentages", "mart_quota_levy")}, names
+    assert {
+        "fct_jobs",
+        "mart_baseline_comparison",
+        "mart_year_on_year",
+        "mart_formal_loan_breakdown",
+        "audit_rejected_rows",
+    } <= names
+    assert not {
+        name
+        for name in names
+        if name.startswith("sem_")
+        or name
+        in (
+            "mart_target_projection",
+            "mart_merged_measurement",
+            "mart_government_subsectors",
+            "mart_regions",
+            "mart_quota_percentages",
+            "mart_quota_levy",
+        )
+    }, names

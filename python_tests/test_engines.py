@@ -15,9 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
-
 import engines
+import pytest
 from engines import (
     EngineUnavailable,
     PostgresServer,
@@ -61,8 +60,9 @@ def server(tmp_path_factory):
 def pg_query(server: PostgresServer, sql: str) -> list[tuple]:
     import psycopg2
 
-    connection = psycopg2.connect(host="127.0.0.1", port=server.port, user="banenafspraak",
-                                  dbname="banenafspraak")
+    connection = psycopg2.connect(
+        host="127.0.0.1", port=server.port, user="banenafspraak", dbname="banenafspraak"
+    )
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql)
@@ -113,10 +113,9 @@ def test_postgres_server_starts_and_stops_without_leaving_a_process(tmp_path):
 @needs_postgres
 def test_postgres_server_start_failure_shows_the_log(tmp_path):
     state = tmp_path / "state"
-    with PostgresServer(state) as first:
-        # The same port twice: the second server cannot listen.
-        with pytest.raises(EngineUnavailable, match="port .* is taken"):
-            PostgresServer(tmp_path / "other", port=first.port).start()
+    # The same port twice: the second server cannot listen.
+    with PostgresServer(state) as first, pytest.raises(EngineUnavailable, match="port .* is taken"):
+        PostgresServer(tmp_path / "other", port=first.port).start()
     # A broken setting: pg_ctl start fails and the message carries the server log's tail.
     with (state / "data" / "postgresql.conf").open("a") as conf:
         conf.write("shared_buffers = 'not a size'\n")
@@ -135,18 +134,32 @@ TRICKY_TEXT = 'comma, "quote" and\nnewline'
 def write_payroll(folder: Path, with_total_paid_hours: bool = True) -> Path:
     """Two payroll files, a register and employers, with nulls, an empty string and CSV-hostile
     text; employers without total_paid_hours when asked."""
-    write_dataset(folder, "payroll_lines", [
-        ("P0000001", "E000001", date(2021, 12, 1), date(2021, 12, 31), "regular", Decimal("110.92")),
-        ("P0000002", "E000002", date(2021, 12, 1), date(2021, 12, 31), "temp_agency", None),
-        ("P0000003", TRICKY_TEXT, date(2021, 11, 29), date(2021, 12, 26), "", Decimal("0.00")),
-    ], file_name="payroll_lines_2021")
-    write_dataset(folder, "payroll_lines", [
-        ("P0000001", "E000001", date(2022, 12, 1), date(2022, 12, 31), "regular", Decimal("9999999.99")),
-    ], file_name="payroll_lines_2022")
-    write_dataset(folder, "target_group_register", [
-        ("P0000001", "wajong", date(2015, 1, 1), None),
-        ("P0000002", "indicatie", date(2016, 3, 1), date(2022, 6, 30)),
-    ])
+    write_dataset(
+        folder,
+        "payroll_lines",
+        [
+            ("P0000001", "E000001", date(2021, 12, 1), date(2021, 12, 31), "regular", Decimal("110.92")),
+            ("P0000002", "E000002", date(2021, 12, 1), date(2021, 12, 31), "temp_agency", None),
+            ("P0000003", TRICKY_TEXT, date(2021, 11, 29), date(2021, 12, 26), "", Decimal("0.00")),
+        ],
+        file_name="payroll_lines_2021",
+    )
+    write_dataset(
+        folder,
+        "payroll_lines",
+        [
+            ("P0000001", "E000001", date(2022, 12, 1), date(2022, 12, 31), "regular", Decimal("9999999.99")),
+        ],
+        file_name="payroll_lines_2022",
+    )
+    write_dataset(
+        folder,
+        "target_group_register",
+        [
+            ("P0000001", "wajong", date(2015, 1, 1), None),
+            ("P0000002", "indicatie", date(2016, 3, 1), date(2022, 6, 30)),
+        ],
+    )
     employers = [
         ("E000001", 2021, "market", None, "small", "Groot Amsterdam", Decimal("1234567.89")),
         ("E000002", 2021, "government", "municipalities", "large", "Twente", None),
@@ -157,9 +170,7 @@ def write_payroll(folder: Path, with_total_paid_hours: bool = True) -> Path:
         columns = {k: v for k, v in COLUMNS["employers"].items() if k != "total_paid_hours"}
         path = folder / "employers.parquet"
         with duckdb.connect() as connection:
-            connection.execute(
-                "create table t (" + ", ".join(f"{c} {t}" for c, t in columns.items()) + ")"
-            )
+            connection.execute("create table t (" + ", ".join(f"{c} {t}" for c, t in columns.items()) + ")")
             connection.executemany(
                 f"insert into t values ({', '.join('?' for _ in columns)})",
                 [row[:-1] for row in employers],
@@ -171,22 +182,23 @@ def write_payroll(folder: Path, with_total_paid_hours: bool = True) -> Path:
 def duckdb_reading(folder: Path, name: str) -> tuple[list[tuple[str, str]], list[tuple]]:
     """Columns (name, DuckDB type) and sorted rows as DuckDB's read_parquet(filename = true) gives them."""
     with duckdb.connect() as connection:
-        relation = connection.sql(
-            f"select * from read_parquet('{folder}/{name}*.parquet', filename = true)"
-        )
+        relation = connection.sql(f"select * from read_parquet('{folder}/{name}*.parquet', filename = true)")
         columns = list(zip(relation.columns, (str(t) for t in relation.types)))
         rows = sorted(relation.fetchall(), key=repr)
     return columns, rows
 
 
 def postgres_reading(server: PostgresServer, name: str) -> tuple[list[tuple[str, str]], list[tuple]]:
-    columns = pg_query(server, f"""
+    columns = pg_query(
+        server,
+        f"""
         select column_name,
             case when data_type = 'numeric' then format('numeric(%s, %s)', numeric_precision, numeric_scale)
                 else data_type end
         from information_schema.columns
         where table_schema = 'payroll_input' and table_name = '{name}'
-        order by ordinal_position""")
+        order by ordinal_position""",
+    )
     rows = sorted(pg_query(server, f"select * from payroll_input.{name}"), key=repr)
     return [tuple(c) for c in columns], rows
 
@@ -208,12 +220,20 @@ def test_loader_gives_postgres_what_duckdb_reads(server, tmp_path, with_total_pa
     employer_columns = [c for c, _ in postgres_reading(server, "employers")[0]]
     assert ("total_paid_hours" in employer_columns) == with_total_paid_hours
     # Every filename is a file of the folder, as DuckDB names it.
-    filenames = {row[0] for row in pg_query(server, "select distinct filename from payroll_input.payroll_lines")}
+    filenames = {
+        row[0] for row in pg_query(server, "select distinct filename from payroll_input.payroll_lines")
+    }
     assert filenames == {f"{folder}/payroll_lines_2021.parquet", f"{folder}/payroll_lines_2022.parquet"}
     # Null stays null and the empty string stays empty.
-    assert pg_query(server, "select count(*) from payroll_input.payroll_lines where paid_hours is null") == [(1,)]
-    assert pg_query(server, "select count(*) from payroll_input.payroll_lines where relation_type = ''") == [(1,)]
-    assert pg_query(server, "select count(*) from payroll_input.target_group_register where valid_to is null") == [(1,)]
+    assert pg_query(server, "select count(*) from payroll_input.payroll_lines where paid_hours is null") == [
+        (1,)
+    ]
+    assert pg_query(server, "select count(*) from payroll_input.payroll_lines where relation_type = ''") == [
+        (1,)
+    ]
+    assert pg_query(
+        server, "select count(*) from payroll_input.target_group_register where valid_to is null"
+    ) == [(1,)]
 
 
 def expected_pg_type(duck_type: str) -> str:
@@ -267,13 +287,13 @@ def test_missing_java_names_the_debian_package(tmp_path, monkeypatch):
     with pytest.raises(EngineUnavailable, match="Java 17 not found.*openjdk-17-jre-headless"):
         require_java()
     # An old Java is named, with its version.
-    fake_program(tmp_path / "bin", "java", 'echo \'openjdk version "11.0.2" 2019-01-15\' >&2')
+    fake_program(tmp_path / "bin", "java", "echo 'openjdk version \"11.0.2\" 2019-01-15' >&2")
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     with pytest.raises(EngineUnavailable, match=r"openjdk-17-jre-headless.*version 11\)"):
         require_java()
-    fake_program(tmp_path / "bin", "java", 'echo \'openjdk version "17.0.15" 2025-04-15\' >&2')
+    fake_program(tmp_path / "bin", "java", "echo 'openjdk version \"17.0.15\" 2025-04-15' >&2")
     assert require_java() == str(tmp_path / "bin" / "java")
-    fake_program(tmp_path / "bin", "java", 'echo \'java version "1.8.0_292"\' >&2')
+    fake_program(tmp_path / "bin", "java", "echo 'java version \"1.8.0_292\"' >&2")
     assert engines.java_version(str(tmp_path / "bin" / "java")) == 8
 
 

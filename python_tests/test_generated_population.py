@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import PROJECT_DIR, run_dbt
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_payroll.py"
@@ -16,14 +15,14 @@ SMALL = ("--persons", "400", "--years", "2012-2016")
 
 
 def generate(folder, *options):
-    subprocess.run([sys.executable, str(GENERATOR), "--out", str(folder), *options],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(folder), *options], check=True, capture_output=True
+    )
     return folder
 
 
 def checksums(folder):
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.iterdir())}
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
 
 
 def test_the_generator_is_deterministic(tmp_path):
@@ -35,7 +34,8 @@ def test_the_generator_is_deterministic(tmp_path):
 
 def test_another_seed_gives_another_population(tmp_path):
     assert checksums(generate(tmp_path / "a", *SMALL)) != checksums(
-        generate(tmp_path / "b", *SMALL, "--seed", "7"))
+        generate(tmp_path / "b", *SMALL, "--seed", "7")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +44,7 @@ def builds(tmp_path_factory):
     runs = {}
     for fmt in ("parquet", "csv"):
         data = generate(root / f"data_{fmt}", *SMALL, "--format", fmt)
-        run = run_dbt(PROJECT_DIR, root / f"work_{fmt}", "build", payroll_dir=data,
-                      payroll_format=fmt)
+        run = run_dbt(PROJECT_DIR, root / f"work_{fmt}", "build", payroll_dir=data, payroll_format=fmt)
         assert run.returncode == 0, run.output[-5000:]
         runs[fmt] = run
     return runs
@@ -55,8 +54,12 @@ def marts(run):
     with run.connect() as connection:
         return {
             table: connection.execute(f"select * from marts.{table} order by all").fetchall()
-            for table in ("fct_jobs", "mart_baseline_comparison", "mart_year_on_year",
-                          "mart_formal_loan_breakdown")
+            for table in (
+                "fct_jobs",
+                "mart_baseline_comparison",
+                "mart_year_on_year",
+                "mart_formal_loan_breakdown",
+            )
         }
 
 
@@ -70,8 +73,12 @@ def test_every_year_reconciles_and_the_population_works(builds):
             "select measurement_year, input_lines, counted_hours, unexplained_lines, "
             "unexplained_hours from intermediate.int_payroll_hours_reconciled order by 1"
         ).fetchall()
-        years = [year for (year,) in connection.execute(
-            "select distinct measurement_year from marts.fct_jobs order by 1").fetchall()]
+        years = [
+            year
+            for (year,) in connection.execute(
+                "select distinct measurement_year from marts.fct_jobs order by 1"
+            ).fetchall()
+        ]
     assert [row[0] for row in rows] == list(range(2012, 2017)) == years
     assert all(row[1] > 0 and row[2] > 0 for row in rows)
     assert all(row[3] == 0 and row[4] == 0 for row in rows)
@@ -79,13 +86,25 @@ def test_every_year_reconciles_and_the_population_works(builds):
 
 def test_the_coverage_gates_hold_for_the_person_level_models(builds):
     run = builds["parquet"]
-    docs = run_dbt(PROJECT_DIR, run.target_dir.parent, "docs", "generate",
-                   payroll_dir=run.warehouse.parent.parent / "data_parquet")
+    docs = run_dbt(
+        PROJECT_DIR,
+        run.target_dir.parent,
+        "docs",
+        "generate",
+        payroll_dir=run.warehouse.parent.parent / "data_parquet",
+    )
     assert docs.returncode == 0, docs.output[-3000:]
     completed = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "check_coverage.py"),
-         "--target-path", str(run.target_dir)],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "check_coverage.py"),
+            "--target-path",
+            str(run.target_dir),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 0, completed.stdout[-6000:]
     assert "stg_payroll__payroll_lines" in (run.target_dir / "catalog.json").read_text()
@@ -93,12 +112,20 @@ def test_the_coverage_gates_hold_for_the_person_level_models(builds):
 
 def test_source_freshness_runs_on_the_person_level_files(builds):
     run = builds["parquet"]
-    freshness = run_dbt(PROJECT_DIR, run.target_dir.parent, "source", "freshness",
-                        payroll_dir=run.warehouse.parent.parent / "data_parquet")
+    freshness = run_dbt(
+        PROJECT_DIR,
+        run.target_dir.parent,
+        "source",
+        "freshness",
+        payroll_dir=run.warehouse.parent.parent / "data_parquet",
+    )
     assert freshness.returncode == 0, freshness.output[-3000:]
     results = json.loads((run.target_dir / "sources.json").read_text())["results"]
     assert {result["unique_id"].split(".")[-1]: result["status"] for result in results}.keys() == {
-        "payroll_lines", "target_group_register", "employers"}
+        "payroll_lines",
+        "target_group_register",
+        "employers",
+    }
     assert {result["status"] for result in results} <= {"pass", "warn"}
 
 

@@ -17,7 +17,6 @@ from types import ModuleType
 
 import duckdb
 import pytest
-
 from conftest import PROJECT_DIR, DbtRun
 
 GX_DIR = PROJECT_DIR / "gx"
@@ -76,8 +75,11 @@ def tampered(warehouse: Path, tmp_path: Path, *statements: str) -> Path:
 
 
 def failed_assets(output: str) -> set[str]:
-    return {line.split(":")[0].removeprefix("FAILED ") for line in output.splitlines()
-            if line.startswith("FAILED ")}
+    return {
+        line.split(":")[0].removeprefix("FAILED ")
+        for line in output.splitlines()
+        if line.startswith("FAILED ")
+    }
 
 
 def test_the_suite_passes_on_the_built_warehouse_and_writes_data_docs(
@@ -91,9 +93,14 @@ def test_the_suite_passes_on_the_built_warehouse_and_writes_data_docs(
     site = gx_root / "gx" / "uncommitted" / "data_docs" / "local_site"
     assert output.strip().splitlines()[-1] == f"Data Docs: {site / 'index.html'}"
     assert (site / "index.html").is_file()
-    for suite in ("fct_jobs", "mart_baseline_comparison", "mart_year_on_year",
-                  "mart_formal_loan_breakdown", "derived_totals_within_rounding",
-                  "derived_published_figures_comparison"):
+    for suite in (
+        "fct_jobs",
+        "mart_baseline_comparison",
+        "mart_year_on_year",
+        "mart_formal_loan_breakdown",
+        "derived_totals_within_rounding",
+        "derived_published_figures_comparison",
+    ):
         assert (site / "expectations" / f"{suite}.html").is_file()
         assert list((site / "validations" / suite).rglob("*.html"))
 
@@ -108,14 +115,20 @@ def test_a_run_leaves_the_committed_gx_project_as_it_is(
     code, output = validate(capsys, root, "--warehouse", str(built.warehouse), "--no-docs")
 
     assert code == 0, output
-    committed = sorted(path.relative_to(GX_DIR) for path in GX_DIR.rglob("*")
-                       if path.is_file() and "uncommitted" not in path.relative_to(GX_DIR).parts)
-    written = sorted(path.relative_to(root / "gx") for path in (root / "gx").rglob("*")
-                     if path.is_file()
-                     and "uncommitted" not in path.relative_to(root / "gx").parts)
+    committed = sorted(
+        path.relative_to(GX_DIR)
+        for path in GX_DIR.rglob("*")
+        if path.is_file() and "uncommitted" not in path.relative_to(GX_DIR).parts
+    )
+    written = sorted(
+        path.relative_to(root / "gx")
+        for path in (root / "gx").rglob("*")
+        if path.is_file() and "uncommitted" not in path.relative_to(root / "gx").parts
+    )
     assert written == committed
-    changed = [str(path) for path in committed
-               if not filecmp.cmp(GX_DIR / path, root / "gx" / path, shallow=False)]
+    changed = [
+        str(path) for path in committed if not filecmp.cmp(GX_DIR / path, root / "gx" / path, shallow=False)
+    ]
     assert not changed, f"run the script and commit gx/: {changed}"
 
 
@@ -124,27 +137,29 @@ TAMPERINGS = {
         ["delete from marts.fct_jobs where measurement_year = 2016"],
         {"fct_jobs"},
         [
-            "FAILED fct_jobs: expect_column_distinct_values_to_equal_set on column "
-            "measurement_year",
+            "FAILED fct_jobs: expect_column_distinct_values_to_equal_set on column measurement_year",
             "missing [2016]",
             "FAILED fct_jobs: expect_table_row_count_to_equal on whole table",
             "observed 44, expected 48",
         ],
     ),
     "the_latest_year_missing_in_one_mart": (
-        ["delete from marts.mart_year_on_year where measurement_year = "
-         "(select max(measurement_year) from marts.mart_year_on_year)"],
+        [
+            "delete from marts.mart_year_on_year where measurement_year = "
+            "(select max(measurement_year) from marts.mart_year_on_year)"
+        ],
         {"mart_year_on_year"},
         [
-            "FAILED mart_year_on_year: expect_column_distinct_values_to_equal_set on column "
-            "measurement_year",
+            "FAILED mart_year_on_year: expect_column_distinct_values_to_equal_set on column measurement_year",
             "FAILED mart_year_on_year: expect_table_row_count_to_equal on whole table",
         ],
     ),
     "a_row_duplicated": (
-        ["insert into marts.mart_formal_loan_breakdown select * from "
-         "marts.mart_formal_loan_breakdown where measurement_year = 2020 and sector = 'market' "
-         "and employment_form = 'loan'"],
+        [
+            "insert into marts.mart_formal_loan_breakdown select * from "
+            "marts.mart_formal_loan_breakdown where measurement_year = 2020 and sector = 'market' "
+            "and employment_form = 'loan'"
+        ],
         {"mart_formal_loan_breakdown"},
         [
             "FAILED mart_formal_loan_breakdown: expect_compound_columns_to_be_unique on columns "
@@ -154,8 +169,10 @@ TAMPERINGS = {
         ],
     ),
     "a_sector_misspelt": (
-        ["update marts.fct_jobs set sector = 'Market' where measurement_year = 2018 "
-         "and sector = 'market' and employment_form = 'formal'"],
+        [
+            "update marts.fct_jobs set sector = 'Market' where measurement_year = 2018 "
+            "and sector = 'market' and employment_form = 'formal'"
+        ],
         {"fct_jobs"},
         [
             "FAILED fct_jobs: expect_column_distinct_values_to_equal_set on column sector",
@@ -163,8 +180,10 @@ TAMPERINGS = {
         ],
     ),
     "a_share_above_one": (
-        ["update marts.mart_formal_loan_breakdown set share_of_sector_jobs = 1.5 "
-         "where measurement_year = 2016 and sector = 'market' and employment_form = 'formal'"],
+        [
+            "update marts.mart_formal_loan_breakdown set share_of_sector_jobs = 1.5 "
+            "where measurement_year = 2016 and sector = 'market' and employment_form = 'formal'"
+        ],
         {"mart_formal_loan_breakdown"},
         [
             "FAILED mart_formal_loan_breakdown: expect_column_values_to_be_between on column "
@@ -173,8 +192,10 @@ TAMPERINGS = {
         ],
     ),
     "a_loan_row_without_split_key": (
-        ["update marts.fct_jobs set split_key_share = null where measurement_year = 2019 "
-         "and sector = 'government' and employment_form = 'loan'"],
+        [
+            "update marts.fct_jobs set split_key_share = null where measurement_year = 2019 "
+            "and sector = 'government' and employment_form = 'loan'"
+        ],
         {"fct_jobs"},
         [
             "FAILED fct_jobs: expect_column_values_to_not_be_null on column split_key_share",
@@ -182,20 +203,23 @@ TAMPERINGS = {
         ],
     ),
     "an_integer_column_turned_fractional": (
-        ["alter table marts.mart_year_on_year alter delta_rounded type double",
-         "update marts.mart_year_on_year set delta_rounded = delta_rounded + 0.5 "
-         "where measurement_year = 2014 and sector = 'market' and employment_form = 'formal'"],
+        [
+            "alter table marts.mart_year_on_year alter delta_rounded type double",
+            "update marts.mart_year_on_year set delta_rounded = delta_rounded + 0.5 "
+            "where measurement_year = 2014 and sector = 'market' and employment_form = 'formal'",
+        ],
         {"mart_year_on_year"},
         [
-            "FAILED mart_year_on_year: expect_column_values_to_be_in_type_list on column "
-            "delta_rounded",
+            "FAILED mart_year_on_year: expect_column_values_to_be_in_type_list on column delta_rounded",
             "observed float64",
         ],
     ),
     "a_total_shifted_by_two_jobs": (
-        ["update marts.mart_baseline_comparison set extra_jobs = extra_jobs + 2, "
-         "extra_jobs_rounded = extra_jobs_rounded + 2 where measurement_year = 2019 "
-         "and sector = 'total' and employment_form = 'loan'"],
+        [
+            "update marts.mart_baseline_comparison set extra_jobs = extra_jobs + 2, "
+            "extra_jobs_rounded = extra_jobs_rounded + 2 where measurement_year = 2019 "
+            "and sector = 'total' and employment_form = 'loan'"
+        ],
         {"derived_totals_within_rounding"},
         [
             "FAILED derived_totals_within_rounding: expect_column_values_to_be_between on column "
@@ -207,8 +231,10 @@ TAMPERINGS = {
         ],
     ),
     "a_published_cell_off_by_one_job": (
-        ["update marts.mart_baseline_comparison set extra_jobs_rounded = extra_jobs_rounded + 1 "
-         "where measurement_year = 2022 and sector = 'market' and employment_form = 'formal'"],
+        [
+            "update marts.mart_baseline_comparison set extra_jobs_rounded = extra_jobs_rounded + 1 "
+            "where measurement_year = 2022 and sector = 'market' and employment_form = 'formal'"
+        ],
         {"derived_published_figures_comparison"},
         [
             "FAILED derived_published_figures_comparison: expect_column_values_to_be_between on "
@@ -222,7 +248,10 @@ TAMPERINGS = {
 
 @pytest.mark.parametrize("tampering", TAMPERINGS)
 def test_a_tampered_warehouse_fails_naming_the_expectation(
-    tampering: str, built: DbtRun, gx_root: Path, tmp_path: Path,
+    tampering: str,
+    built: DbtRun,
+    gx_root: Path,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     statements, assets, messages = TAMPERINGS[tampering]
@@ -238,7 +267,10 @@ def test_a_tampered_warehouse_fails_naming_the_expectation(
 
 
 def test_the_published_figures_are_compared_unless_switched_off(
-    built: DbtRun, gx_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    built: DbtRun,
+    gx_root: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     warehouse = tampered(
@@ -253,8 +285,9 @@ def test_the_published_figures_are_compared_unless_switched_off(
     assert failed_assets(output) == {"derived_published_figures_comparison"}
     assert "metric=yoy_delta, published_value=8309, reproduced_value=8308" in output
 
-    code, output = validate(capsys, gx_root, "--warehouse", str(warehouse), "--no-docs",
-                            "--published-figures", "off")
+    code, output = validate(
+        capsys, gx_root, "--warehouse", str(warehouse), "--no-docs", "--published-figures", "off"
+    )
     assert code == 0, output
     assert "(published figures not compared)" in output
 

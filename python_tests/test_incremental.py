@@ -25,8 +25,10 @@ TABLES = (
 
 def snapshot(run) -> dict[str, list[tuple]]:
     with run.connect() as connection:
-        return {table: sorted(connection.execute(f"select * from {table}").fetchall(), key=repr)
-                for table in TABLES}
+        return {
+            table: sorted(connection.execute(f"select * from {table}").fetchall(), key=repr)
+            for table in TABLES
+        }
 
 
 def lines_of(year: int) -> list[tuple]:
@@ -50,18 +52,21 @@ def test_new_year_new_month_and_a_corrected_year(tmp_path):
     assert first.returncode == 0, first.output[-4000:]
 
     # A new measurement year (and a January line of the year after).
-    write_dataset(folder, "payroll_lines", lines_of(2013) + lines_of(2014),
-                  file_name="payroll_lines_2013")
+    write_dataset(folder, "payroll_lines", lines_of(2013) + lines_of(2014), file_name="payroll_lines_2013")
     second = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
     assert second.returncode == 0, second.output[-4000:]
     assert snapshot(second) == full_build(tmp_path, "full_1", folder)
 
     # A new payroll month of the latest year: a December 2014 line arrives.
-    write_dataset(folder, "payroll_lines",
-                  [("P001", "E003", date(2014, 12, 1), date(2014, 12, 31), "temp_agency", JOB)],
-                  file_name="payroll_lines_2014_12")
-    write_dataset(folder, "employers",
-                  EMPLOYERS + [(e, 2014, *rest) for (e, year, *rest) in EMPLOYERS if year == 2013])
+    write_dataset(
+        folder,
+        "payroll_lines",
+        [("P001", "E003", date(2014, 12, 1), date(2014, 12, 31), "temp_agency", JOB)],
+        file_name="payroll_lines_2014_12",
+    )
+    write_dataset(
+        folder, "employers", EMPLOYERS + [(e, 2014, *rest) for (e, year, *rest) in EMPLOYERS if year == 2013]
+    )
     third = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
     assert third.returncode == 0, third.output[-4000:]
     assert snapshot(third) == full_build(tmp_path, "full_2", folder)
@@ -69,29 +74,30 @@ def test_new_year_new_month_and_a_corrected_year(tmp_path):
     # An unchanged redelivery: no year is rebuilt, and the marts stay as they were.
     unchanged = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
     assert unchanged.returncode == 0, unchanged.output[-4000:]
-    assert "no measurement year changed since it was built; no year is rebuilt" in (
-        unchanged.output)
+    assert "no measurement year changed since it was built; no year is rebuilt" in (unchanged.output)
     assert_processes_no_year(unchanged)
     assert snapshot(unchanged) == snapshot(third)
 
     # A correction of 2012, an earlier year than the latest: picked up by a plain build, said
     # so, and then equal to a full refresh.
-    corrected = [line[:5] + (line[5] + JOB,) if line[0] == "P001" else line
-                 for line in lines_of(2012)]
+    corrected = [line[:5] + (line[5] + JOB,) if line[0] == "P001" else line for line in lines_of(2012)]
     write_dataset(folder, "payroll_lines", corrected, file_name="payroll_lines_2012")
-    refused = run_dbt(PROJECT_DIR, work, "build", "--vars", "{on_revised_input: refuse}",
-                      payroll_dir=folder)
+    refused = run_dbt(PROJECT_DIR, work, "build", "--vars", "{on_revised_input: refuse}", payroll_dir=folder)
     assert refused.returncode != 0
-    assert ("The input of measurement year 2012 changed since it was built, and var "
-            "on_revised_input is refuse: nothing was rebuilt") in " ".join(refused.output.split())
+    assert (
+        "The input of measurement year 2012 changed since it was built, and var "
+        "on_revised_input is refuse: nothing was rebuilt"
+    ) in " ".join(refused.output.split())
     assert snapshot(refused)["marts.fct_jobs"] == snapshot(third)["marts.fct_jobs"]
 
     revised = run_dbt(PROJECT_DIR, work, "build", payroll_dir=folder)
     assert revised.returncode == 0, revised.output[-4000:]
     hours_before = sum(line[5] for line in lines_of(2012)).quantize(Decimal("0.01"))
     hours_after = sum(line[5] for line in corrected).quantize(Decimal("0.01"))
-    assert ("2012: payroll_lines changed (same number of lines, other contents; paid hours "
-            f"{hours_before} -> {hours_after}; in payroll_lines_2012.parquet)") in revised.output
+    assert (
+        "2012: payroll_lines changed (same number of lines, other contents; paid hours "
+        f"{hours_before} -> {hours_after}; in payroll_lines_2012.parquet)"
+    ) in revised.output
     after = snapshot(revised)
     assert after == full_build(tmp_path, "full_3", folder)
     assert Decimal(5) * JOB in [row[3] for row in after["intermediate.int_payroll_hours_reconciled"]]
@@ -104,8 +110,7 @@ def test_new_year_new_month_and_a_corrected_year(tmp_path):
     assert snapshot(removed) == full_build(tmp_path, "full_4", folder)
 
     # rebuild_years still rebuilds a year that did not change.
-    asked = run_dbt(PROJECT_DIR, work, "build", "--vars", "{rebuild_years: [2012]}",
-                    payroll_dir=folder)
+    asked = run_dbt(PROJECT_DIR, work, "build", "--vars", "{rebuild_years: [2012]}", payroll_dir=folder)
     assert asked.returncode == 0, asked.output[-4000:]
     assert "2012: asked for (var rebuild_years)" in asked.output
     assert snapshot(asked) == snapshot(removed)

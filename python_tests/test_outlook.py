@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
 from conftest import PROJECT_DIR, DbtRun, copy_project, read_csv, run_dbt, write_csv
 
 VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
@@ -60,20 +59,26 @@ def targets_from_seed(project: Path = PROJECT_DIR) -> dict[tuple[str, int], int]
 def sector_extra_jobs(run: DbtRun) -> dict[str, dict[int, float]]:
     """sector -> year -> unrounded extra jobs (both forms) from mart_baseline_comparison."""
     found: dict[str, dict[int, float]] = defaultdict(dict)
-    for row in rows(run, "select measurement_year, sector, extra_jobs "
-                         "from marts.mart_baseline_comparison where employment_form = 'total'"):
+    for row in rows(
+        run,
+        "select measurement_year, sector, extra_jobs "
+        "from marts.mart_baseline_comparison where employment_form = 'total'",
+    ):
         found[row["sector"]][row["measurement_year"]] = row["extra_jobs"]
     return found
 
 
 def projection(run: DbtRun) -> dict[tuple[str, int], dict]:
-    return {(row["sector"], row["year"]): row
-            for row in rows(run, "select * from marts.mart_target_projection")}
+    return {
+        (row["sector"], row["year"]): row for row in rows(run, "select * from marts.mart_target_projection")
+    }
 
 
 def merged(run: DbtRun) -> dict[tuple[int, str], dict]:
-    return {(row["measurement_year"], row["employment_form"]): row
-            for row in rows(run, "select * from marts.mart_merged_measurement")}
+    return {
+        (row["measurement_year"], row["employment_form"]): row
+        for row in rows(run, "select * from marts.mart_merged_measurement")
+    }
 
 
 def drop_seed_rows(project: Path, seed: str, keep) -> None:
@@ -82,6 +87,7 @@ def drop_seed_rows(project: Path, seed: str, keep) -> None:
 
 
 # --- mart_target_projection: the road to 2026 -------------------------------------------------
+
 
 def test_the_projection_is_the_least_squares_trend_of_the_last_measured_years(built):
     measured = sector_extra_jobs(built)
@@ -96,8 +102,7 @@ def test_the_projection_is_the_least_squares_trend_of_the_last_measured_years(bu
     assert set(got) == {(sector, year) for sector in SECTORS for year in all_years}
     for sector in SECTORS:
         slope, intercept = np.polyfit(trend_years, [measured[sector][y] for y in trend_years], 1)
-        needed = ((targets[(sector, HORIZON_YEAR)] - measured[sector][last_year])
-                  / (HORIZON_YEAR - last_year))
+        needed = (targets[(sector, HORIZON_YEAR)] - measured[sector][last_year]) / (HORIZON_YEAR - last_year)
         for year in all_years:
             row = got[(sector, year)]
             trend = intercept + slope * year
@@ -108,8 +113,7 @@ def test_the_projection_is_the_least_squares_trend_of_the_last_measured_years(bu
             if year > last_year:
                 assert row["measured_extra_jobs"] is None
             else:
-                assert row["measured_extra_jobs"] == pytest.approx(measured[sector][year],
-                                                                   abs=TOLERANCE)
+                assert row["measured_extra_jobs"] == pytest.approx(measured[sector][year], abs=TOLERANCE)
             target = targets.get((sector, year))
             assert row["target_extra_jobs"] == target
             expected_gap = None if target is None else target - round_half_away_from_zero(trend)
@@ -118,10 +122,12 @@ def test_the_projection_is_the_least_squares_trend_of_the_last_measured_years(bu
             assert row["needed_extra_jobs_per_year"] == pytest.approx(needed, rel=1e-12)
             assert row["needed_extra_jobs_per_year_rounded"] == round_half_away_from_zero(needed)
             assert row["projection_label"] == (
-                f"linear trend of {trend_years[0]}-{trend_years[-1]}, projected; not a forecast")
+                f"linear trend of {trend_years[0]}-{trend_years[-1]}, projected; not a forecast"
+            )
     # The total sector's target at the horizon: 100,000 market + 25,000 government.
     assert got[("total", HORIZON_YEAR)]["target_extra_jobs"] == (
-        targets[("market", HORIZON_YEAR)] + targets[("government", HORIZON_YEAR)])
+        targets[("market", HORIZON_YEAR)] + targets[("government", HORIZON_YEAR)]
+    )
 
 
 def test_the_projection_docs_say_it_is_not_a_forecast(built):
@@ -152,23 +158,23 @@ def test_too_few_measured_years_give_rows_that_say_so_and_the_build_passes(too_f
     last_year = after_baseline[-1]
     listed = ", ".join(str(year) for year in after_baseline)
 
-    assert set(got) == {(sector, year) for sector in SECTORS
-                        for year in range(after_baseline[0], HORIZON_YEAR + 1)}
+    assert set(got) == {
+        (sector, year) for sector in SECTORS for year in range(after_baseline[0], HORIZON_YEAR + 1)
+    }
     for (sector, year), row in got.items():
         assert row["projection_label"] == (
             f"no trend: {len(after_baseline)} measured year(s) after the baseline ({listed}), the "
-            f"trend needs {TREND_YEARS} (var projection_trend_years); not a forecast")
+            f"trend needs {TREND_YEARS} (var projection_trend_years); not a forecast"
+        )
         assert row["trend_extra_jobs"] is None and row["trend_extra_jobs_rounded"] is None
         assert row["trend_slope_per_year"] is None and row["gap_to_target"] is None
         assert row["is_projection"] is (year > last_year)
         if year in measured[sector]:
-            assert row["measured_extra_jobs"] == pytest.approx(measured[sector][year],
-                                                               abs=TOLERANCE)
+            assert row["measured_extra_jobs"] == pytest.approx(measured[sector][year], abs=TOLERANCE)
         else:
             assert row["measured_extra_jobs"] is None
         assert row["target_extra_jobs"] == targets.get((sector, year))
-        needed = ((targets[(sector, HORIZON_YEAR)] - measured[sector][last_year])
-                  / (HORIZON_YEAR - last_year))
+        needed = (targets[(sector, HORIZON_YEAR)] - measured[sector][last_year]) / (HORIZON_YEAR - last_year)
         assert row["needed_extra_jobs_per_year"] == pytest.approx(needed, rel=1e-12)
 
 
@@ -179,6 +185,7 @@ def test_a_trend_of_fewer_than_two_years_stops_the_build_with_a_clear_message(tm
 
 
 # --- mart_merged_measurement: no market/government split --------------------------------------
+
 
 def exact_merged_figures(project: Path = PROJECT_DIR) -> dict[tuple[int, str], dict]:
     """The merged measurement from the seed's hours, in exact decimals."""
@@ -223,9 +230,10 @@ def test_the_merged_measurement_follows_the_hours_without_a_split_key(built):
 
 
 def test_the_merged_measurement_equals_the_split_total(built):
-    split = {(row["measurement_year"], row["employment_form"]): row
-             for row in rows(built, "select * from marts.mart_baseline_comparison "
-                                    "where sector = 'total'")}
+    split = {
+        (row["measurement_year"], row["employment_form"]): row
+        for row in rows(built, "select * from marts.mart_baseline_comparison where sector = 'total'")
+    }
     exact = exact_merged_figures()
     got = merged(built)
 

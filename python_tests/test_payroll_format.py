@@ -10,14 +10,12 @@ import re
 from datetime import date
 
 import pytest
-
 from conftest import PROJECT_DIR, run_dbt
 from test_bad_input_catalogue import one_line
 from test_person_level_rules import EMPLOYERS, LINES, REGISTER, write_population
 
 KINDS = {"csv": ".csv", "parquet": ".parquet"}
-STAGED = ("stg_payroll__payroll_lines", "stg_payroll__target_group_register",
-          "stg_payroll__employers")
+STAGED = ("stg_payroll__payroll_lines", "stg_payroll__target_group_register", "stg_payroll__employers")
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +33,14 @@ def builds(folders):
     """A build of each one-kind folder with the variable unset, and of the folder with both kinds
     with the variable choosing CSV."""
     runs = {}
-    for name, folder, chosen in (("csv", "csv", None), ("parquet", "parquet", None),
-                                 ("both_csv_chosen", "both", "csv")):
-        runs[name] = run_dbt(PROJECT_DIR, folders / "work" / name, "build",
-                             payroll_dir=folders / folder, payroll_format=chosen)
+    for name, folder, chosen in (
+        ("csv", "csv", None),
+        ("parquet", "parquet", None),
+        ("both_csv_chosen", "both", "csv"),
+    ):
+        runs[name] = run_dbt(
+            PROJECT_DIR, folders / "work" / name, "build", payroll_dir=folders / folder, payroll_format=chosen
+        )
     return runs
 
 
@@ -49,17 +51,25 @@ def files_of_kind(folder, kind: str) -> set[str]:
 def files_read(run) -> set[str]:
     """The input files the staging models read, by the file name they record per row."""
     with run.connect() as connection:
-        return {name for model in STAGED for (name,) in connection.execute(
-            f"select distinct file_name from staging.{model}").fetchall()}
+        return {
+            name
+            for model in STAGED
+            for (name,) in connection.execute(f"select distinct file_name from staging.{model}").fetchall()
+        }
 
 
 def marts(run) -> dict[str, list[tuple]]:
     with run.connect() as connection:
-        tables = [name for (name,) in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "order by 1").fetchall()]
-        return {table: connection.execute(f"select * from marts.{table} order by all").fetchall()
-                for table in tables}
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        return {
+            table: connection.execute(f"select * from marts.{table} order by all").fetchall()
+            for table in tables
+        }
 
 
 def relations_outside_audit(run) -> list[tuple]:
@@ -68,8 +78,8 @@ def relations_outside_audit(run) -> list[tuple]:
         return []
     with run.connect() as connection:
         return connection.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema <> 'audit'").fetchall()
+            "select table_schema, table_name from information_schema.tables where table_schema <> 'audit'"
+        ).fetchall()
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -95,13 +105,15 @@ def test_the_variable_chooses_in_a_folder_with_both_kinds(builds, folders):
 
 
 def test_a_folder_with_both_kinds_is_refused_before_anything_is_built(folders, tmp_path):
-    run = run_dbt(PROJECT_DIR, tmp_path, "build", payroll_dir=folders / "both",
-                  payroll_format=None)
+    run = run_dbt(PROJECT_DIR, tmp_path, "build", payroll_dir=folders / "both", payroll_format=None)
     assert run.returncode != 0
     text = one_line(run.output)
     assert "The input cannot be read, so nothing was built" in text, text[-3000:]
-    named = re.search(r"holds person-level files of both kinds: CSV \(([^)]*)\) and Parquet "
-                      r"\(([^)]*)\)", text)
+    named = re.search(
+        r"holds person-level files of both kinds: CSV \(([^)]*)\) and Parquet "
+        r"\(([^)]*)\)",
+        text,
+    )
     assert named, text[-3000:]
     for kind, names in zip(KINDS, named.groups()):
         assert set(names.split(", ")) == files_of_kind(folders / "both", kind)
@@ -111,8 +123,7 @@ def test_a_folder_with_both_kinds_is_refused_before_anything_is_built(folders, t
 
 
 def test_an_unknown_format_is_refused(folders, tmp_path):
-    run = run_dbt(PROJECT_DIR, tmp_path, "build", payroll_dir=folders / "csv",
-                  payroll_format="xlsx")
+    run = run_dbt(PROJECT_DIR, tmp_path, "build", payroll_dir=folders / "csv", payroll_format="xlsx")
     assert run.returncode != 0
     text = one_line(run.output)
     assert "BANENAFSPRAAK_PAYROLL_FORMAT=xlsx is not a format of the person-level input" in text
@@ -124,9 +135,16 @@ def test_an_unknown_format_is_refused(folders, tmp_path):
 def test_another_engine_is_refused_detected_csv_and_accepts_parquet(kind, builds, folders):
     """What scripts/run_measurement.py asks DuckDB before a build on Spark or PostgreSQL (in the
     build's folders, where dbt parses partially)."""
-    run = run_dbt(PROJECT_DIR, builds[kind].warehouse.parent, "run-operation", "payroll_format",
-                  "--args", json.dumps({"engine": "spark"}), payroll_dir=folders / kind,
-                  payroll_format=None)
+    run = run_dbt(
+        PROJECT_DIR,
+        builds[kind].warehouse.parent,
+        "run-operation",
+        "payroll_format",
+        "--args",
+        json.dumps({"engine": "spark"}),
+        payroll_dir=folders / kind,
+        payroll_format=None,
+    )
     text = one_line(run.output)
     if kind == "csv":
         assert run.returncode != 0
@@ -138,12 +156,17 @@ def test_another_engine_is_refused_detected_csv_and_accepts_parquet(kind, builds
 
 
 def test_source_freshness_reads_a_csv_folder_with_the_variable_unset(builds, folders):
-    run = run_dbt(PROJECT_DIR, builds["csv"].warehouse.parent, "source", "freshness",
-                  payroll_dir=folders / "csv", payroll_format=None)
+    run = run_dbt(
+        PROJECT_DIR,
+        builds["csv"].warehouse.parent,
+        "source",
+        "freshness",
+        payroll_dir=folders / "csv",
+        payroll_format=None,
+    )
     assert run.returncode == 0, run.output[-3000:]
     results = json.loads((run.target_dir / "sources.json").read_text())["results"]
-    latest = {result["unique_id"].split(".")[-1]: result["max_loaded_at"][:10]
-              for result in results}
+    latest = {result["unique_id"].split(".")[-1]: result["max_loaded_at"][:10] for result in results}
     assert latest == {
         "payroll_lines": max(line[3] for line in LINES).isoformat(),
         "target_group_register": max(row[2] for row in REGISTER).isoformat(),

@@ -10,8 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
-from conftest import PROJECT_DIR, copy_project, read_csv, run_dbt
+from conftest import PROJECT_DIR, read_csv, run_dbt
 from payroll_files import write_dataset
 
 JOB = Decimal("110.92")
@@ -21,18 +20,20 @@ EMPLOYERS = [
     (employer, year, sector, subsector, "medium", "Groot Amsterdam", Decimal("100000"))
     for year in (2012, 2013)
     for employer, sector, subsector in [
-        ("E001", "market", None), ("E002", "government", "gemeenten"), ("E003", "market", None),
+        ("E001", "market", None),
+        ("E002", "government", "gemeenten"),
+        ("E003", "market", None),
         ("E004", "government", "gemeenten"),
     ]
 ]
 
 REGISTER = [
     ("P001", "wajong", date(2010, 1, 1), OPEN),
-    ("P002", "wsw", date(2010, 1, 1), date(2013, 6, 30)),      # left before 31 Dec 2013
-    ("P003", "indicatie", date(2013, 12, 31), OPEN),           # registered on 31 Dec 2013 itself
+    ("P002", "wsw", date(2010, 1, 1), date(2013, 6, 30)),  # left before 31 Dec 2013
+    ("P003", "indicatie", date(2013, 12, 31), OPEN),  # registered on 31 Dec 2013 itself
     ("P004", "wsw", date(2008, 5, 1), OPEN),
     ("P005", "participatiewet", date(2012, 3, 1), OPEN),
-    ("P006", "wajong", date(2010, 1, 1), OPEN),                # two overlapping registrations
+    ("P006", "wajong", date(2010, 1, 1), OPEN),  # two overlapping registrations
     ("P006", "indicatie", date(2012, 1, 1), OPEN),
 ]
 
@@ -44,23 +45,27 @@ def line(person, employer, start, end, relation, jobs):
 DEC_2012 = (date(2012, 12, 1), date(2012, 12, 31))
 DEC_2013 = (date(2013, 12, 1), date(2013, 12, 31))
 LINES = [
-    line("P001", "E001", *DEC_2012, "regular", 2),                   # 2 formal market jobs
-    line("P001", "E001", *DEC_2013, "regular", 3),                   # 3
-    line("P002", "E002", *DEC_2012, "regular", 1),                   # 1 formal government job
-    line("P002", "E002", *DEC_2013, "regular", 1),                   # not in register 31-12-2013
-    line("P003", "E001", *DEC_2012, "regular", 1),                   # not in register 31-12-2012
-    line("P003", "E003", *DEC_2013, "temp_agency", 4),               # 4 loan jobs
+    line("P001", "E001", *DEC_2012, "regular", 2),  # 2 formal market jobs
+    line("P001", "E001", *DEC_2013, "regular", 3),  # 3
+    line("P002", "E002", *DEC_2012, "regular", 1),  # 1 formal government job
+    line("P002", "E002", *DEC_2013, "regular", 1),  # not in register 31-12-2013
+    line("P003", "E001", *DEC_2012, "regular", 1),  # not in register 31-12-2012
+    line("P003", "E003", *DEC_2013, "temp_agency", 4),  # 4 loan jobs
     line("P004", "E002", *DEC_2012, "sheltered_internal", Decimal("4.5")),  # never counts
-    line("P004", "E004", *DEC_2012, "sheltered_secondment", 1),      # 1 loan job
+    line("P004", "E004", *DEC_2012, "sheltered_secondment", 1),  # 1 loan job
     line("P004", "E001", date(2012, 11, 1), date(2012, 11, 30), "regular", 1),  # November
     line("P005", "E001", date(2013, 12, 2), date(2013, 12, 29), "regular", 1),  # four weeks, ends Dec
     line("P005", "E001", date(2013, 12, 30), date(2014, 1, 26), "regular", 1),  # ends January 2014
-    line("P006", "E001", *DEC_2013, "regular", 1),                   # counted once, not twice
+    line("P006", "E001", *DEC_2013, "regular", 1),  # counted once, not twice
 ]
 
 EXPECTED_JOBS = {  # (year, sector, form): jobs before the loan split
-    (2012, "market", "formal"): 2, (2012, "government", "formal"): 1, (2012, "loan"): 1,
-    (2013, "market", "formal"): 5, (2013, "government", "formal"): 0, (2013, "loan"): 4,
+    (2012, "market", "formal"): 2,
+    (2012, "government", "formal"): 1,
+    (2012, "loan"): 1,
+    (2013, "market", "formal"): 5,
+    (2013, "government", "formal"): 0,
+    (2013, "loan"): 4,
 }
 EXPECTED_RECONCILIATION = {  # year: (input, counted, not in register, sheltered internal) in jobs
     2012: (Decimal("9.5"), 4, 1, Decimal("4.5")),
@@ -78,8 +83,9 @@ def write_population(folder, fmt="parquet", lines=LINES, employers=EMPLOYERS):
 def person_level_build(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"payroll_{request.param}")
     write_population(folder / "input", request.param)
-    run = run_dbt(PROJECT_DIR, folder / "work", "build", payroll_dir=folder / "input",
-                  payroll_format=request.param)
+    run = run_dbt(
+        PROJECT_DIR, folder / "work", "build", payroll_dir=folder / "input", payroll_format=request.param
+    )
     assert run.returncode == 0, run.output[-5000:]
     return run
 
@@ -126,12 +132,19 @@ def test_december_hours_reconcile_by_rule(person_level_build):
 
 def test_every_line_is_in_exactly_one_place(person_level_build):
     with person_level_build.connect() as connection:
-        outcome = dict(connection.execute(
-            "select coalesce(reason, outcome), sum(n_lines) from intermediate.int_payroll_lines_classified "
-            "group by 1"
-        ).fetchall())
-    assert outcome == {"counted": 7, "not_in_register": 2, "sheltered_internal": 1,
-                       "outside_reference_month": 2}
+        outcome = dict(
+            connection.execute(
+                "select coalesce(reason, outcome), sum(n_lines)"
+                " from intermediate.int_payroll_lines_classified "
+                "group by 1"
+            ).fetchall()
+        )
+    assert outcome == {
+        "counted": 7,
+        "not_in_register": 2,
+        "sheltered_internal": 1,
+        "outside_reference_month": 2,
+    }
     assert sum(outcome.values()) == len(LINES)
 
 
@@ -141,8 +154,14 @@ def test_published_figures_are_not_compared_for_another_population(person_level_
 
 def test_the_var_turns_the_published_comparison_on(tmp_path):
     write_population(tmp_path / "input")
-    run = run_dbt(PROJECT_DIR, tmp_path / "work", "build", "--vars",
-                  "{compare_published_figures: true}", payroll_dir=tmp_path / "input")
+    run = run_dbt(
+        PROJECT_DIR,
+        tmp_path / "work",
+        "build",
+        "--vars",
+        "{compare_published_figures: true}",
+        payroll_dir=tmp_path / "input",
+    )
     assert run.returncode != 0
     assert "assert_marts_reproduce_published_figures" in run.failed_nodes()
 
@@ -173,8 +192,10 @@ def test_an_id_that_passes_the_bsn_11_test_is_rejected(person_id, rejected, tmp_
     run = run_dbt(PROJECT_DIR, tmp_path / "work", "build", payroll_dir=tmp_path / "input")
     assert (run.returncode != 0) == rejected, run.output[-3000:]
     with run.connect() as connection:
-        reasons = dict(connection.execute(
-            "select reason, sum(n_lines) from intermediate.int_payroll_lines_classified "
-            "where outcome = 'rejected' group by 1"
-        ).fetchall())
+        reasons = dict(
+            connection.execute(
+                "select reason, sum(n_lines) from intermediate.int_payroll_lines_classified "
+                "where outcome = 'rejected' group by 1"
+            ).fetchall()
+        )
     assert reasons == ({"identifier_looks_like_a_bsn": 1} if rejected else {})

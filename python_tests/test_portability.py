@@ -26,8 +26,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_DIR, DbtRun, run_dbt
+
+# scripts/ is on the import path (pyproject.toml, pytest pythonpath).
+from engines import (
+    PostgresServer,
+    SparkCluster,
+    load_payroll_into_postgres,
+    require_java,
+    require_postgres_bin,
+    spark_session_env,
+)
 from portability import (
     INPUTS,
     REFERENCE,
@@ -48,17 +57,6 @@ from portability import (
     run_dbt_target,
     summarise,
     written_schemas,
-)
-
-# scripts/ is on the import path (pyproject.toml, pytest pythonpath).
-from engines import (
-    EngineUnavailable,
-    PostgresServer,
-    SparkCluster,
-    load_payroll_into_postgres,
-    require_java,
-    require_postgres_bin,
-    spark_session_env,
 )
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_payroll.py"
@@ -109,8 +107,12 @@ class Builds:
         if input_name not in self.references:
             build = Build(REFERENCE, input_name)
             started = time.monotonic()
-            build.run = run_dbt(PROJECT_DIR, self.root / REFERENCE / input_name, "build",
-                                payroll_dir=self.payroll_for(input_name))
+            build.run = run_dbt(
+                PROJECT_DIR,
+                self.root / REFERENCE / input_name,
+                "build",
+                payroll_dir=self.payroll_for(input_name),
+            )
             build.seconds = time.monotonic() - started
             if build_problem(build.run) is None:
                 manifest = read_manifest(build.run)
@@ -125,8 +127,11 @@ class Builds:
             for input_name in INPUTS:
                 self.reference(input_name)
             builds = {name: Build(target, name) for name in INPUTS}
-            builder = {"postgres": self._postgres, "spark": self._spark,
-                       "spark_cluster": self._spark_cluster}[target]
+            builder = {
+                "postgres": self._postgres,
+                "spark": self._spark,
+                "spark_cluster": self._spark_cluster,
+            }[target]
             try:
                 builder(builds)
             except Exception as error:  # EngineUnavailable above all: reported by the tests
@@ -138,14 +143,21 @@ class Builds:
             self.targets[target] = builds
         return self.targets[target]
 
-    def _build(self, build: Build, engine_env: dict[str, str], work: Path, read,
-               extra_args: tuple[str, ...] = ()) -> None:
+    def _build(
+        self, build: Build, engine_env: dict[str, str], work: Path, read, extra_args: tuple[str, ...] = ()
+    ) -> None:
         """`dbt build` on the build's target and input, then its relations read by `read`."""
         build.relations = self.references[build.input_name].relations
         started = time.monotonic()
-        build.run = run_dbt_target(build.target, PROJECT_DIR, work, "build", *extra_args,
-                                   engine_env=engine_env,
-                                   payroll_dir=self.payroll_for(build.input_name))
+        build.run = run_dbt_target(
+            build.target,
+            PROJECT_DIR,
+            work,
+            "build",
+            *extra_args,
+            engine_env=engine_env,
+            payroll_dir=self.payroll_for(build.input_name),
+        )
         build.seconds = time.monotonic() - started
         build.tables = read(build.relations)
         build.finished = True
@@ -159,13 +171,19 @@ class Builds:
                 started = time.monotonic()
                 # A database per input, so that a failed build cannot leave the other input's
                 # marts to be compared.
-                env = {**server.env, "BANENAFSPRAAK_PG_DATABASE": create_database(
-                    server.env, f"banenafspraak_{input_name}")}
+                env = {
+                    **server.env,
+                    "BANENAFSPRAAK_PG_DATABASE": create_database(server.env, f"banenafspraak_{input_name}"),
+                }
                 if input_name == "person_level":
                     load_payroll_into_postgres(self.payroll_dir, env)
                 build.setup_seconds += time.monotonic() - started
-                self._build(build, env, self.root / "postgres" / input_name,
-                            lambda relations: read_postgres(env, relations))
+                self._build(
+                    build,
+                    env,
+                    self.root / "postgres" / input_name,
+                    lambda relations, env=env: read_postgres(env, relations),
+                )
 
     def _spark(self, builds: dict[str, Build]) -> None:
         require_java()
@@ -173,8 +191,12 @@ class Builds:
             # A fresh state folder (warehouse and Derby metastore) per build.
             env = spark_session_env(self.root / "spark" / input_name / "state")
             warehouse = Path(env["BANENAFSPRAAK_SPARK_STATE"]) / "warehouse"
-            self._build(build, env, self.root / "spark" / input_name,
-                        lambda relations: read_spark_warehouse(warehouse, relations))
+            self._build(
+                build,
+                env,
+                self.root / "spark" / input_name,
+                lambda relations, warehouse=warehouse: read_spark_warehouse(warehouse, relations),
+            )
 
     def _spark_cluster(self, builds: dict[str, Build]) -> None:
         require_java()
@@ -193,16 +215,21 @@ class Builds:
                 # then reads no result from the `create temporary view` of its expected rows
                 # ("'NoneType' object is not iterable"), a different unit test each run. The unit
                 # tests run on the same Spark SQL in the `spark` builds above.
-                self._build(build, cluster.env, self.root / "spark_cluster" / input_name,
-                            lambda relations: read_thrift(cluster.env, relations),
-                            extra_args=("--exclude-resource-type", "unit_test"))
+                self._build(
+                    build,
+                    cluster.env,
+                    self.root / "spark_cluster" / input_name,
+                    lambda relations: read_thrift(cluster.env, relations),
+                    extra_args=("--exclude-resource-type", "unit_test"),
+                )
 
 
 @pytest.fixture(scope="module")
 def payroll_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("portability_payroll") / "data"
-    subprocess.run([sys.executable, str(GENERATOR), "--out", str(folder), *POPULATION],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(folder), *POPULATION], check=True, capture_output=True
+    )
     return folder
 
 
@@ -238,9 +265,10 @@ def test_the_marts_equal_duckdbs(builds, target, input_name):
     differences = compare_engines(target, reference.relations, reference.tables, build.tables)
     if differences:
         # After a failed build, the first few are enough: the build's output says more.
-        failures.append(f"{len(differences)} differences between DuckDB and {target} "
-                        f"({input_name} input):\n"
-                        + summarise(differences, limit=10 if problem else 40))
+        failures.append(
+            f"{len(differences)} differences between DuckDB and {target} "
+            f"({input_name} input):\n" + summarise(differences, limit=10 if problem else 40)
+        )
     if failures:
         pytest.fail("\n\n".join(failures), pytrace=False)
     compared = {relation.name for relation in reference.relations if relation.name in build.tables}
@@ -266,8 +294,7 @@ def test_the_published_figures_are_reproduced_on_every_target(builds):
         if status != "pass":
             failures.append(f"{target}: {PUBLISHED_FIGURES_TEST} {status}")
     for target in (REFERENCE, *TARGETS):
-        build = (builds.reference("person_level") if target == REFERENCE
-                 else builds.of(target)["person_level"])
+        build = builds.reference("person_level") if target == REFERENCE else builds.of(target)["person_level"]
         timings.append(build.timing())
     print("\n".join(["Build times:", *timings]))
     if failures:
@@ -277,8 +304,15 @@ def test_the_published_figures_are_reproduced_on_every_target(builds):
 # --- the comparison itself ---------------------------------------------------------------------
 
 REFERENCE_TABLE = Table(
-    columns=["measurement_year", "sector", "extra_jobs", "extra_jobs_rounded", "share",
-             "reference_day", "target_met"],
+    columns=[
+        "measurement_year",
+        "sector",
+        "extra_jobs",
+        "extra_jobs_rounded",
+        "share",
+        "reference_day",
+        "target_met",
+    ],
     types=["INTEGER", "VARCHAR", "DOUBLE", "INTEGER", "DECIMAL(6,4)", "DATE", "BOOLEAN"],
     rows=[
         (2021, "market", 12345.678901234, 12346, Decimal("0.7500"), date(2021, 12, 31), True),
@@ -291,18 +325,24 @@ REFERENCE_TABLE = Table(
 def test_the_comparison_reports_a_rounded_value_off_by_one_and_a_float_off_by_1e_6():
     # Another engine's drivers: decimals as Decimal or text, dates as ISO text, rows in another
     # order, and floats that differ within the tolerance (1e-12 relative): all equal.
-    other = Table(REFERENCE_TABLE.columns, [
-        (Decimal("2022"), "government", None, Decimal("811"), "0.24", "2022-12-31", None),
-        (2022, "market", 23456.789012345 * (1 + 1e-6), 23457, Decimal("0.76"), date(2022, 12, 31), False),
-        (2021, "market", 12345.678901234 * (1 + 1e-12), 12347, 0.75, date(2021, 12, 31), True),
-    ])
-    differences = compare_tables("postgres", "mart_baseline_comparison", REFERENCE_TABLE, other,
-                                 key=("measurement_year", "sector"))
+    other = Table(
+        REFERENCE_TABLE.columns,
+        [
+            (Decimal("2022"), "government", None, Decimal("811"), "0.24", "2022-12-31", None),
+            (2022, "market", 23456.789012345 * (1 + 1e-6), 23457, Decimal("0.76"), date(2022, 12, 31), False),
+            (2021, "market", 12345.678901234 * (1 + 1e-12), 12347, 0.75, date(2021, 12, 31), True),
+        ],
+    )
+    differences = compare_tables(
+        "postgres", "mart_baseline_comparison", REFERENCE_TABLE, other, key=("measurement_year", "sector")
+    )
     assert len(differences) == 2, differences
     rounded = next(d for d in differences if "extra_jobs_rounded" in d)
     unrounded = next(d for d in differences if "column extra_jobs " in d)
-    for message, values in ((rounded, ("12346", "12347")),
-                            (unrounded, ("23456.789012345", str(23456.789012345 * (1 + 1e-6))))):
+    for message, values in (
+        (rounded, ("12346", "12347")),
+        (unrounded, ("23456.789012345", str(23456.789012345 * (1 + 1e-6)))),
+    ):
         assert message.startswith("postgres: mart_baseline_comparison: key (measurement_year=")
         assert all(value in message for value in values), message
     assert "key (measurement_year=2021, sector='market'): column extra_jobs_rounded" in rounded
@@ -311,15 +351,23 @@ def test_the_comparison_reports_a_rounded_value_off_by_one_and_a_float_off_by_1e
 
 def test_the_comparison_reports_columns_rows_and_nulls():
     other = Table(
-        ["measurement_year", "sector", "extra_jobs", "extra_jobs_rounded", "share", "target_met",
-         "reference_day"],
+        [
+            "measurement_year",
+            "sector",
+            "extra_jobs",
+            "extra_jobs_rounded",
+            "share",
+            "target_met",
+            "reference_day",
+        ],
         [
             (2021, "market", 12345.678901234, 12346, Decimal("0.75"), True, "2021-12-31"),
             (2022, "market", 23456.789012345, None, Decimal("0.76"), False, "2022-12-31"),
         ],
     )
-    differences = compare_tables("spark", "mart_x", REFERENCE_TABLE, other,
-                                 key=("measurement_year", "sector"))
+    differences = compare_tables(
+        "spark", "mart_x", REFERENCE_TABLE, other, key=("measurement_year", "sector")
+    )
     text = "\n".join(differences)
     assert "spark: mart_x: columns differ" in text
     assert "duckdb has 3 rows, spark 2" in text
@@ -328,6 +376,6 @@ def test_the_comparison_reports_columns_rows_and_nulls():
     assert len(differences) == 4, differences
     # Unreadable relations are differences too.
     relations = [Relation("mart_x", "marts", "mart_x", "table", ("measurement_year", "sector"))]
-    assert compare_engines("spark", relations, {"mart_x": REFERENCE_TABLE},
-                           {"mart_x": "cannot be read: no such table"}) == [
-        "spark: mart_x: cannot be read: no such table"]
+    assert compare_engines(
+        "spark", relations, {"mart_x": REFERENCE_TABLE}, {"mart_x": "cannot be read: no such table"}
+    ) == ["spark: mart_x: cannot be read: no such table"]

@@ -34,18 +34,19 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
+
+# scripts/ is on the import path (pyproject.toml, pytest pythonpath).
+import publish as publisher
 import pytest
+import run_measurement
 from conftest import PROJECT_DIR, copy_project, read_csv, write_csv
 
 SCRIPTS_DIR = PROJECT_DIR / "scripts"
-# scripts/ is on the import path (pyproject.toml, pytest pythonpath).
-import publish as publisher
-import run_measurement
 
 MARTS = (
     "fct_jobs",
@@ -126,9 +127,7 @@ def project_copy(destination: Path) -> Path:
     the validation hook writes Data Docs under gx/uncommitted/, which must stay out of the tree."""
     copy_project(destination)
     if (PROJECT_DIR / "gx").is_dir():
-        shutil.copytree(
-            PROJECT_DIR / "gx", destination / "gx", ignore=shutil.ignore_patterns("uncommitted")
-        )
+        shutil.copytree(PROJECT_DIR / "gx", destination / "gx", ignore=shutil.ignore_patterns("uncommitted"))
     return destination
 
 
@@ -185,9 +184,12 @@ def test_the_published_file_holds_the_marts_and_the_publication_only(built, publ
     with built.connect() as connection:
         assert mart_rows(connection) == published_rows
         assert column_catalog(connection) == published_columns
-        working = {name for (name,) in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()}
+        working = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
     # The quota levy per employer is built in the working warehouse and never published.
     assert working == set(MARTS) | {"mart_quota_levy"}
     # On the seed, only the breakdowns that need person-level input are empty.
@@ -211,29 +213,22 @@ def test_the_parquet_files_equal_the_marts(built, published):
     assert files == sorted(f"{mart}.parquet" for mart in MARTS)
     with built.connect() as connection:
         expected = mart_rows(connection)
-        expected_types = {
-            mart: connection.execute(f"describe marts.{mart}").fetchall() for mart in MARTS
-        }
+        expected_types = {mart: connection.execute(f"describe marts.{mart}").fetchall() for mart in MARTS}
     with duckdb.connect() as connection:
         for mart in MARTS:
             path = str(parquet_dir / f"{mart}.parquet")
             assert published.parquet_files[mart] == parquet_dir / f"{mart}.parquet"
-            rows = connection.execute(
-                f"select * from read_parquet(?) order by {GRAIN}", [path]
-            ).fetchall()
+            rows = connection.execute(f"select * from read_parquet(?) order by {GRAIN}", [path]).fetchall()
             assert rows == expected[mart], mart
             types = connection.execute(f"describe select * from read_parquet('{path}')").fetchall()
             assert [t[:2] for t in types] == [t[:2] for t in expected_types[mart]], mart
 
 
-def test_the_manifest_counts_the_rows_and_is_the_same_for_the_same_warehouse(
-    built, published, tmp_path
-):
+def test_the_manifest_counts_the_rows_and_is_the_same_for_the_same_warehouse(built, published, tmp_path):
     manifest = json.loads(published.manifest.read_text())
     with built.connect() as connection:
         counts = {
-            mart: connection.execute(f"select count(*) from marts.{mart}").fetchone()[0]
-            for mart in MARTS
+            mart: connection.execute(f"select count(*) from marts.{mart}").fetchone()[0] for mart in MARTS
         }
     assert {m: entry["rows"] for m, entry in manifest["marts"].items()} == counts
     assert manifest["duckdb_storage_version"] == "v1.0.0"
@@ -271,9 +266,7 @@ def test_publish_refuses_a_missing_warehouse_and_a_missing_mart(built, tmp_path)
         publisher.publish(missing, published_db)
     assert str(missing) in str(refused.value)
 
-    incomplete = copy_warehouse(
-        built, tmp_path / "incomplete.duckdb", "drop table marts.mart_year_on_year"
-    )
+    incomplete = copy_warehouse(built, tmp_path / "incomplete.duckdb", "drop table marts.mart_year_on_year")
     with pytest.raises(publisher.PublishError, match="lacks marts.mart_year_on_year") as refused:
         publisher.publish(incomplete, published_db)
     assert str(incomplete) in str(refused.value) and "dbt build" in str(refused.value)
@@ -281,9 +274,17 @@ def test_publish_refuses_a_missing_warehouse_and_a_missing_mart(built, tmp_path)
 
     # The command line says the same, on stderr, with a non-zero exit code.
     completed = subprocess.run(
-        [sys.executable, str(SCRIPTS_DIR / "publish.py"), "--working-db", str(missing),
-         "--published-db", str(published_db)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(SCRIPTS_DIR / "publish.py"),
+            "--working-db",
+            str(missing),
+            "--published-db",
+            str(published_db),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert completed.returncode == 1
@@ -312,9 +313,15 @@ def test_a_publish_removes_the_temp_files_of_killed_publishes(built, tmp_path):
     assert sorted((published_db.parent / "vintages").iterdir()) == [result.vintage.path]
     vintage = f"vintages/{result.vintage.id}"
     assert sorted(folder_state(published_db.parent)) == sorted(
-        [".publish.lock", DB_NAME, "manifest.json", "revisions.parquet",
-         *(f"parquet/{m}.parquet" for m in MARTS), f"{vintage}/vintage.json",
-         *(f"{vintage}/{m}.parquet" for m in MARTS)]
+        [
+            ".publish.lock",
+            DB_NAME,
+            "manifest.json",
+            "revisions.parquet",
+            *(f"parquet/{m}.parquet" for m in MARTS),
+            f"{vintage}/vintage.json",
+            *(f"{vintage}/{m}.parquet" for m in MARTS),
+        ]
     )
 
 
@@ -356,8 +363,7 @@ def fingerprint_rows(warehouse: Path) -> list[dict]:
 
 def an_input_of(warehouse: Path, year: int) -> str:
     """An input the warehouse fingerprinted for `year` (which depends on the kind of input)."""
-    return next(row["input_name"] for row in fingerprint_rows(warehouse)
-                if row["measurement_year"] == year)
+    return next(row["input_name"] for row in fingerprint_rows(warehouse) if row["measurement_year"] == year)
 
 
 @pytest.fixture(scope="module")
@@ -378,8 +384,12 @@ def fingerprinted(built, tmp_path_factory) -> Path:
     return warehouse
 
 
-def changed_copy(warehouse: Path, destination: Path, changes: list[tuple[str, str, dict]],
-                 input_changed: tuple[int, str] | None = None) -> Path:
+def changed_copy(
+    warehouse: Path,
+    destination: Path,
+    changes: list[tuple[str, str, dict]],
+    input_changed: tuple[int, str] | None = None,
+) -> Path:
     """A copy with 1 added to each (mart, column, cell) and, optionally, the fingerprint of
     (year, input) altered, as when that input's rows for the year changed."""
     sql = "".join(
@@ -401,8 +411,7 @@ def published_revisions(published_db: Path) -> list[dict]:
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
     parquet = duckdb.sql(
-        f"select * from read_parquet('{published_db.parent / 'revisions.parquet'}') "
-        "order by revision_number"
+        f"select * from read_parquet('{published_db.parent / 'revisions.parquet'}') order by revision_number"
     ).fetchall()
     assert parquet == [tuple(row.values()) for row in rows], "revisions.parquet differs"
     return rows
@@ -410,20 +419,22 @@ def published_revisions(published_db: Path) -> list[dict]:
 
 def git_head() -> tuple[str | None, bool | None]:
     """The project's commit and dirtiness, asked of git here, not of publish.py."""
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True,
-                          text=True, check=False)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    )
     if head.returncode != 0:
         return None, None
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=PROJECT_DIR,
-                            capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+    )
     return head.stdout.strip(), bool(status.stdout.strip())
 
 
 def test_a_first_publish_keeps_vintage_1_with_its_metadata_and_marts(fingerprinted, tmp_path):
     published_db = tmp_path / "published" / DB_NAME
-    before, git_before = datetime.now(timezone.utc).replace(microsecond=0), git_head()
+    before, git_before = datetime.now(UTC).replace(microsecond=0), git_head()
     result = publisher.publish(fingerprinted, published_db)
-    after, git_after = datetime.now(timezone.utc), git_head()
+    after, git_after = datetime.now(UTC), git_head()
 
     folders = sorted((published_db.parent / "vintages").iterdir())
     assert folders == [result.vintage.path] and result.new_vintage and result.previous is None
@@ -431,14 +442,16 @@ def test_a_first_publish_keeps_vintage_1_with_its_metadata_and_marts(fingerprint
     assert vintage["vintage_id"] == result.vintage.path.name and vintage["sequence"] == 1
     assert result.vintage.path.name.startswith("0001-")
     published_at = datetime.strptime(vintage["published_at"], "%Y-%m-%dT%H:%M:%SZ")
-    assert before <= published_at.replace(tzinfo=timezone.utc) <= after
+    assert before <= published_at.replace(tzinfo=UTC) <= after
     assert result.vintage.path.name == "0001-" + published_at.strftime("%Y-%m-%dT%H-%M-%SZ")
     # Others may commit or edit meanwhile: the state before or after the publish.
     assert vintage["git"] in [{"commit": c, "dirty": d} for c, d in (git_before, git_after)]
     commit, dirty = vintage["git"]["commit"], vintage["git"]["dirty"]
     assert vintage["tools"] == {
-        "dbt-core": version("dbt-core"), "dbt-duckdb": version("dbt-duckdb"),
-        "duckdb": duckdb.__version__, "python": platform.python_version(),
+        "dbt-core": version("dbt-core"),
+        "dbt-duckdb": version("dbt-duckdb"),
+        "duckdb": duckdb.__version__,
+        "python": platform.python_version(),
     }
     expected_prints = [
         {**row, "paid_hours": None if row["paid_hours"] is None else str(row["paid_hours"])}
@@ -470,15 +483,23 @@ def test_a_first_publish_keeps_vintage_1_with_its_metadata_and_marts(fingerprint
                 f"select * from read_parquet(?) order by {GRAIN}", [str(path)]
             ).fetchall()
             assert rows == published_rows[mart], mart
-    assert vintages == [(result.vintage.id, 1, published_at, commit, dirty, True, True,
-                         (result.vintage.path / "vintage.json").read_text())]
+    assert vintages == [
+        (
+            result.vintage.id,
+            1,
+            published_at,
+            commit,
+            dirty,
+            True,
+            True,
+            (result.vintage.path / "vintage.json").read_text(),
+        )
+    ]
     assert prints == len(expected_prints)
     assert published_revisions(published_db) == [] and result.revisions == 0
 
 
-def test_an_unchanged_warehouse_adds_no_vintage_and_touches_no_file(
-    fingerprinted, tmp_path, capsys
-):
+def test_an_unchanged_warehouse_adds_no_vintage_and_touches_no_file(fingerprinted, tmp_path, capsys):
     published_db = tmp_path / "published" / DB_NAME
     first = publisher.publish(fingerprinted, published_db)
     files = sorted(path for path in published_db.parent.rglob("*") if path.is_file())
@@ -488,12 +509,9 @@ def test_an_unchanged_warehouse_adds_no_vintage_and_touches_no_file(
     # The command line, as run_measurement.py prints it: one line.
     argv = ["--working-db", str(fingerprinted), "--published-db", str(published_db)]
     assert publisher.main(argv) == 0
-    assert capsys.readouterr().out == (
-        f"nothing changed since vintage {first.vintage.id}: no new vintage\n"
-    )
+    assert capsys.readouterr().out == (f"nothing changed since vintage {first.vintage.id}: no new vintage\n")
     # Without the fingerprints table (an older build) the marts alone decide: still unchanged.
-    unknown = copy_warehouse(fingerprinted, tmp_path / "unknown.duckdb",
-                             f"drop table {FINGERPRINTS}")
+    unknown = copy_warehouse(fingerprinted, tmp_path / "unknown.duckdb", f"drop table {FINGERPRINTS}")
     again = publisher.publish(unknown, published_db)
     assert not again.rewritten and again.vintage.id == first.vintage.id
     assert folder_state(published_db.parent) == before
@@ -509,9 +527,7 @@ def test_an_unchanged_warehouse_adds_no_vintage_and_touches_no_file(
     assert folder_state(published_db.parent) != before
 
 
-def test_a_changed_value_is_a_new_vintage_whose_revisions_say_old_new_and_why(
-    fingerprinted, tmp_path
-):
+def test_a_changed_value_is_a_new_vintage_whose_revisions_say_old_new_and_why(fingerprinted, tmp_path):
     published_db = tmp_path / "published" / DB_NAME
     first = publisher.publish(fingerprinted, published_db)
     year = CHANGED_CELL["measurement_year"]
@@ -522,9 +538,7 @@ def test_a_changed_value_is_a_new_vintage_whose_revisions_say_old_new_and_why(
 
     assert result.new_vintage and result.previous.id == first.vintage.id
     assert result.vintage.sequence == 2 and result.vintage.id > first.vintage.id
-    assert [v.id for v in publisher.list_vintages(published_db)] == [
-        first.vintage.id, result.vintage.id
-    ]
+    assert [v.id for v in publisher.list_vintages(published_db)] == [first.vintage.id, result.vintage.id]
     expected = [
         {
             "revision_number": number,
@@ -555,14 +569,14 @@ def test_a_changed_value_is_a_new_vintage_whose_revisions_say_old_new_and_why(
     commit = result.vintage.commit()
     (row,) = published_revisions(published_db)
     assert (row["mart"], row["old_value"], row["new_value"]) == (
-        "fct_jobs", expected[0]["new_value"], value_text(third, "fct_jobs", "jobs", CHANGED_CELL)
+        "fct_jobs",
+        expected[0]["new_value"],
+        value_text(third, "fct_jobs", "jobs", CHANGED_CELL),
     )
     assert row["why"] == f"no input changed (code or rules changed: commit {commit} -> {commit})"
 
 
-def test_removed_rows_and_the_revisions_command_against_the_first_vintage(
-    fingerprinted, tmp_path, capsys
-):
+def test_removed_rows_and_the_revisions_command_against_the_first_vintage(fingerprinted, tmp_path, capsys):
     published_db = tmp_path / "published" / DB_NAME
     first = publisher.publish(fingerprinted, published_db)
     changes = [("fct_jobs", "jobs", CHANGED_CELL)]
@@ -578,13 +592,12 @@ def test_removed_rows_and_the_revisions_command_against_the_first_vintage(
             "where measurement_year = (select max(measurement_year) "
             "from marts.mart_merged_measurement) order by employment_form"
         ).fetchall()
-    third = publisher.publish(copy_warehouse(changed, tmp_path / "third.duckdb", latest),
-                              published_db)
+    third = publisher.publish(copy_warehouse(changed, tmp_path / "third.duckdb", latest), published_db)
     # Against the previous vintage: only the removed rows (the changed cell was changed before).
     rows = published_revisions(published_db)
     assert [(r["mart"], r["grain_key"], r["change"], r["column_name"]) for r in rows] == [
-        ("mart_merged_measurement", f"measurement_year={y}, employment_form={form}", "removed",
-         None) for y, form in removed
+        ("mart_merged_measurement", f"measurement_year={y}, employment_form={form}", "removed", None)
+        for y, form in removed
     ]
 
     def command(*args: str) -> subprocess.CompletedProcess:
@@ -596,21 +609,33 @@ def test_removed_rows_and_the_revisions_command_against_the_first_vintage(
 
     # Against the first: the changed cell and the removed rows, one line each; the script itself.
     printed = subprocess.run(
-        [sys.executable, str(SCRIPTS_DIR / "publish.py"), "revisions", "--against",
-         first.vintage.id, "--published-db", str(published_db)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(SCRIPTS_DIR / "publish.py"),
+            "revisions",
+            "--against",
+            first.vintage.id,
+            "--published-db",
+            str(published_db),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert printed.returncode == 0, printed.stderr
     old = value_text(fingerprinted, "fct_jobs", "jobs", CHANGED_CELL)
     new = value_text(changed, "fct_jobs", "jobs", CHANGED_CELL)
     lines = printed.stdout.splitlines()
-    assert lines[0] == (
-        f"Vintage {third.vintage.id} against {first.vintage.id}: {1 + len(removed)} changed."
-    )
+    assert lines[0] == (f"Vintage {third.vintage.id} against {first.vintage.id}: {1 + len(removed)} changed.")
     cell_lines = [line for line in lines if grain_key(CHANGED_CELL) in line]
     assert len(cell_lines) == 1 and cell_lines[0].split()[:8] == [
-        "fct_jobs", *grain_key(CHANGED_CELL).split(), "jobs", "revised", old, new
+        "fct_jobs",
+        *grain_key(CHANGED_CELL).split(),
+        "jobs",
+        "revised",
+        old,
+        new,
     ]
     assert old in cell_lines[0] and new in cell_lines[0] and "no input changed" in cell_lines[0]
     assert sum(" removed " in line for line in lines) == len(removed)
@@ -623,9 +648,7 @@ def test_removed_rows_and_the_revisions_command_against_the_first_vintage(
     ]
     # An unknown id: exit code 1, and the known ids.
     unknown = command("revisions", "--against", "0009-2000-01-01T00-00-00Z")
-    assert unknown.returncode == 1 and "There is no vintage '0009-2000-01-01T00-00-00Z'" in (
-        unknown.stderr
-    )
+    assert unknown.returncode == 1 and "There is no vintage '0009-2000-01-01T00-00-00Z'" in (unknown.stderr)
     assert all(v.id in unknown.stderr for v in publisher.list_vintages(published_db))
 
 
@@ -635,8 +658,7 @@ def test_a_failed_publish_leaves_no_vintage_and_a_missing_file_is_restored(
     published_db = tmp_path / "published" / DB_NAME
     first = publisher.publish(fingerprinted, published_db)
     before = folder_state(published_db.parent)
-    changed = changed_copy(fingerprinted, tmp_path / "changed.duckdb",
-                           [("fct_jobs", "jobs", CHANGED_CELL)])
+    changed = changed_copy(fingerprinted, tmp_path / "changed.duckdb", [("fct_jobs", "jobs", CHANGED_CELL)])
 
     def fail(*args, **kwargs):
         raise publisher.PublishError("the staged file does not read back (test)")
@@ -701,22 +723,34 @@ def test_a_duckdb_1x_client_reads_the_published_file(built, published, tmp_path)
     python = venv / "bin" / "python"
     installed = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", OLD_DUCKDB],
-        capture_output=True, text=True, check=False, timeout=600,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
     completed = subprocess.run(
-        [str(python), "-c", OLD_CLIENT, str(published.published_db),
-         str(published.published_db.parent / "parquet"), str(built.warehouse),
-         ",".join(MARTS), GRAIN],
-        capture_output=True, text=True, check=False, timeout=120,
+        [
+            str(python),
+            "-c",
+            OLD_CLIENT,
+            str(published.published_db),
+            str(published.published_db.parent / "parquet"),
+            str(built.warehouse),
+            ",".join(MARTS),
+            GRAIN,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     seen = json.loads(completed.stdout)
 
     assert seen["version"] == OLD_DUCKDB.split("==")[1]
     assert sorted(map(tuple, seen["tables"])) == sorted(
-        [("marts", mart) for mart in MARTS]
-        + [("publication", table) for table in PUBLICATION_TABLES]
+        [("marts", mart) for mart in MARTS] + [("publication", table) for table in PUBLICATION_TABLES]
     )
     assert seen["vintages"] == [[published.vintage.id, True]]
     with built.connect() as connection:
@@ -730,7 +764,8 @@ def test_a_duckdb_1x_client_reads_the_published_file(built, published, tmp_path)
         # The 1.x client's rows give the manifest's checksum.
         columns = [tuple(column) for column in seen["marts"][mart]["columns"]]
         assert publisher.rows_checksum(columns, rows) == (
-            manifest["marts"][mart]["rows"], manifest["marts"][mart]["sha256"]
+            manifest["marts"][mart]["rows"],
+            manifest["marts"][mart]["sha256"],
         ), mart
     # The control: the working warehouse (DuckDB 2.0 storage) is what 1.x cannot open.
     assert seen["working_error"] and "version" in seen["working_error"].lower()
@@ -797,8 +832,16 @@ def test_readers_see_complete_marts_through_a_full_run(built, tmp_path):
     logs = {mode: tmp_path / f"{mode}.jsonl" for mode in ("held", "fresh")}
     readers = {
         mode: subprocess.Popen(
-            [sys.executable, "-c", READER, str(SCRIPTS_DIR), str(published_db), mode, str(stop),
-             str(logs[mode])],
+            [
+                sys.executable,
+                "-c",
+                READER,
+                str(SCRIPTS_DIR),
+                str(published_db),
+                mode,
+                str(stop),
+                str(logs[mode]),
+            ],
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )
         for mode in logs
@@ -807,15 +850,20 @@ def test_readers_see_complete_marts_through_a_full_run(built, tmp_path):
         for mode, log in logs.items():
             wait_for(lambda log=log: read_log(log), 60, f"the {mode} reader's first read")
         run = subprocess.run(
-            run_measurement_command(project), cwd=project,
+            run_measurement_command(project),
+            cwd=project,
             env=run_env(tmp_path / "run", published_db),
-            capture_output=True, text=True, check=False, timeout=600,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
         )
         finished = time.time()
         for mode, log in logs.items():
             wait_for(
                 lambda log=log: sum(r["at"] > finished for r in read_log(log)) >= 3,
-                60, f"the {mode} reader to read after the run",
+                60,
+                f"the {mode} reader to read after the run",
             )
     finally:
         stop.touch()
@@ -846,9 +894,7 @@ def test_readers_see_complete_marts_through_a_full_run(built, tmp_path):
     assert (published_db.parent / "manifest.json").read_bytes() == new.manifest.read_bytes()
 
 
-def test_a_run_killed_during_the_build_leaves_the_published_files_untouched(
-    built, published, tmp_path
-):
+def test_a_run_killed_during_the_build_leaves_the_published_files_untouched(built, published, tmp_path):
     published_db = tmp_path / "published" / DB_NAME
     # An older state: the rerun, on the same input as `built`, then has a new vintage to publish.
     publisher.publish(without_latest_year(built, tmp_path / "old.duckdb"), published_db)
@@ -862,14 +908,19 @@ def test_a_run_killed_during_the_build_leaves_the_published_files_untouched(
 
     with output.open("w") as log:
         run = subprocess.Popen(
-            run_measurement_command(project), cwd=project, env=env, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            run_measurement_command(project),
+            cwd=project,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         # The build has started once dbt has created the warehouse and started a node.
         wait_for(
             lambda: Path(env["BANENAFSPRAAK_DB"]).exists() and " START " in output.read_text(),
-            180, "dbt build to start",
+            180,
+            "dbt build to start",
         )
     finally:
         os.killpg(run.pid, signal.SIGKILL)
@@ -891,8 +942,13 @@ def test_a_run_killed_during_the_build_leaves_the_published_files_untouched(
 
     # The next run, on the warehouse the killed build left behind, succeeds and publishes.
     rerun = subprocess.run(
-        run_measurement_command(project), cwd=project, env=env,
-        capture_output=True, text=True, check=False, timeout=600,
+        run_measurement_command(project),
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
     assert "Published the marts" in rerun.stdout and "New vintage 0002-" in rerun.stdout
@@ -923,8 +979,13 @@ def test_a_failed_build_leaves_the_published_files_untouched(built, tmp_path):
     copy_warehouse(built, Path(env["BANENAFSPRAAK_DB"]))
 
     run = subprocess.run(
-        run_measurement_command(project), cwd=project, env=env,
-        capture_output=True, text=True, check=False, timeout=600,
+        run_measurement_command(project),
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert run.returncode != 0
     assert "dbt build failed" in run.stderr and "Nothing was published" in run.stderr
@@ -946,11 +1007,10 @@ def stubbed_run(built, tmp_path, monkeypatch):
     monkeypatch.setenv("BANENAFSPRAAK_PUBLISHED_DB", str(published_db))
 
     calls: list[tuple] = []
+    monkeypatch.setattr(run_measurement, "invoke_dbt", lambda args, **_: calls.append(("dbt", *args)))
     monkeypatch.setattr(
-        run_measurement, "invoke_dbt", lambda args, **_: calls.append(("dbt", *args))
-    )
-    monkeypatch.setattr(
-        run_measurement, "print_letter_tables",
+        run_measurement,
+        "print_letter_tables",
         lambda year, published_db=None: calls.append(("print", published_db)),
     )
     validator = tmp_path / "validate_marts.py"

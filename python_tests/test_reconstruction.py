@@ -17,7 +17,9 @@ def test_rerunning_the_reconstruction_gives_the_committed_seeds(tmp_path):
 
     completed = subprocess.run(
         [sys.executable, str(tmp_path / "scripts" / "reconstruct_seeds.py")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -36,7 +38,9 @@ def test_check_mode_rejects_a_seed_that_no_longer_reproduces_the_figures(tmp_pat
 
     completed = subprocess.run(
         [sys.executable, str(tmp_path / "scripts" / "reconstruct_seeds.py"), "--check"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert completed.returncode != 0

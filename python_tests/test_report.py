@@ -21,17 +21,15 @@ import csv
 import io
 import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import subprocess
-import sys
-
 import duckdb
-import pytest
-
 import publish
+import pytest
 import render_report
 from conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT_DIR, read_csv, run_dbt
 
@@ -91,9 +89,10 @@ def person_level(tmp_path_factory) -> tuple[Path, Path, dict[str, list[dict]]]:
     work = tmp_path_factory.mktemp("report_person_level")
     data = work / "payroll"
     subprocess.run(
-        [sys.executable, str(GENERATOR), "--out", str(data), "--persons", "4000",
-         "--years", "2012-2018"],
-        check=True, capture_output=True, text=True,
+        [sys.executable, str(GENERATOR), "--out", str(data), "--persons", "4000", "--years", "2012-2018"],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     run = run_dbt(PROJECT_DIR, work / "build", "build", payroll_dir=data)
     assert run.returncode == 0, run.output[-4000:]
@@ -162,12 +161,7 @@ def dutch(value: int) -> str:
 def test_table_1_of_2022_is_the_letters_table(published_db, tmp_path, published_figures):
     """--year 2022 gives table 1 of Kamerstuk 34 352 nr. 299, every cell a published figure."""
     out = tmp_path / "report_2022.html"
-    assert (
-        render_report.main(
-            ["--published-db", str(published_db), "--out", str(out), "--year", "2022"]
-        )
-        == 0
-    )
+    assert render_report.main(["--published-db", str(published_db), "--out", str(out), "--year", "2022"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "Tabel 1: resultaten eind 2022 ten opzichte van de nulmeting" in text
     published = {
@@ -211,8 +205,7 @@ def test_report_shows_the_published_marts(report, marts):
     table = body_rows(text, "tabel-1")
     for row, form in zip(table[:3], ("formal", "loan", "total"), strict=True):
         assert row[1:] == [
-            dutch(comparison[(latest, s, form)]["extra_jobs_rounded"])
-            for s in render_report.SECTORS
+            dutch(comparison[(latest, s, form)]["extra_jobs_rounded"]) for s in render_report.SECTORS
         ]
     assert table[3][1:] == [
         dutch(comparison[(latest, s, "total")]["target_extra_jobs"]) for s in render_report.SECTORS
@@ -234,9 +227,7 @@ def test_report_shows_the_published_marts(report, marts):
         column = render_report.SECTORS.index(row["sector"]) * 3 + render_report.FORMS.index(
             row["employment_form"]
         )
-        assert deltas[str(row["measurement_year"])][column] == render_report.nl_signed(
-            row["delta_rounded"]
-        )
+        assert deltas[str(row["measurement_year"])][column] == render_report.nl_signed(row["delta_rounded"])
 
 
 def test_target_path_runs_to_2026(report):
@@ -278,31 +269,25 @@ def test_every_assumed_number_is_listed(report):
     text = report.read_text(encoding="utf-8")
     hours = {row[0] + " " + row[1] for row in body_rows(text, "tabel-aanname-uren")}
     assumed_hours = [
-        r
-        for r in read_csv(PROJECT_DIR / "seeds" / "december_hours.csv")
-        if r["provenance"] == "assumed"
+        r for r in read_csv(PROJECT_DIR / "seeds" / "december_hours.csv") if r["provenance"] == "assumed"
     ]
     assert assumed_hours
     for row in assumed_hours:
         figure = render_report.nl_decimal(float(row["paid_hours"]), 2) + " uur"
-        assert any(line.startswith(row["measurement_year"]) and figure in line for line in hours), (
-            row
-        )
+        assert any(line.startswith(row["measurement_year"]) and figure in line for line in hours), row
     notes = " ".join(row[2] for row in body_rows(text, "tabel-aanname-uren"))
     assert all(row["provenance_note"] in notes for row in assumed_hours)
 
     keys = {row[0]: row for row in body_rows(text, "tabel-aanname-verdeelsleutel")}
     assumed_keys = [
-        r
-        for r in read_csv(PROJECT_DIR / "seeds" / "split_keys.csv")
-        if r["provenance"] == "assumed"
+        r for r in read_csv(PROJECT_DIR / "seeds" / "split_keys.csv") if r["provenance"] == "assumed"
     ]
     assert assumed_keys
     for row in assumed_keys:
         listed = keys[row["measurement_year"]]
-        assert listed[
-            1 + ("market", "government").index(row["sector"])
-        ] == render_report.nl_percent(float(row["share"]))
+        assert listed[1 + ("market", "government").index(row["sector"])] == render_report.nl_percent(
+            float(row["share"])
+        )
         assert row["source"] in listed[3]
     published_years = {
         r["measurement_year"]
@@ -316,14 +301,10 @@ def test_the_report_names_nothing_outside_the_file(report):
     """No http(s) reference, no script, no external stylesheet, image, frame or font."""
     text = report.read_text(encoding="utf-8")
     assert not re.search(r"https?://", text, re.IGNORECASE)
-    assert not re.search(
-        r"<(script|link|img|iframe|object|embed|video|audio|source)\b", text, re.IGNORECASE
-    )
+    assert not re.search(r"<(script|link|img|iframe|object|embed|video|audio|source)\b", text, re.IGNORECASE)
     assert not re.search(r"\b(src|href|srcset)\s*=", text, re.IGNORECASE)
     assert not re.search(r"@import|@font-face", text, re.IGNORECASE)
-    assert re.findall(r"url\(([^)]*)\)", text) == ["#assumed-hatch"] * len(
-        re.findall(r"url\(", text)
-    )
+    assert re.findall(r"url\(([^)]*)\)", text) == ["#assumed-hatch"] * len(re.findall(r"url\(", text))
     # No machine paths: not the folder of the published file, not the project's.
     assert str(report.parent) not in text and str(PROJECT_DIR) not in text
 
@@ -336,9 +317,7 @@ def revisions_section(text: str) -> list[list[str]] | None:
     return Tables(text).tables["tabel-herzieningen"][1:]
 
 
-def test_herzieningen_only_when_a_figure_changed_against_the_previous_vintage(
-    built, report, tmp_path
-):
+def test_herzieningen_only_when_a_figure_changed_against_the_previous_vintage(built, report, tmp_path):
     # One vintage (the module's publication): no section.
     assert revisions_section(report.read_text(encoding="utf-8")) is None
 
@@ -387,9 +366,7 @@ def test_herzieningen_only_when_a_figure_changed_against_the_previous_vintage(
 
 
 def test_missing_published_file_says_what_to_run(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv(
-        "BANENAFSPRAAK_PUBLISHED_DB", str(tmp_path / "nowhere" / "banenafspraak.duckdb")
-    )
+    monkeypatch.setenv("BANENAFSPRAAK_PUBLISHED_DB", str(tmp_path / "nowhere" / "banenafspraak.duckdb"))
     assert render_report.main([]) == 1
     error = capsys.readouterr().err
     assert "does not exist" in error and "run scripts/run_measurement.py first" in error.lower()
@@ -426,8 +403,11 @@ def test_the_road_to_2026_is_the_projection_mart(report, marts):
     horizon = max(row["year"] for row in marts["mart_target_projection"])
     assert sorted(rows) == sorted(render_report.SECTOR_NL.values())
     for sector in render_report.SECTORS:
-        end = next(row for row in marts["mart_target_projection"]
-                   if row["sector"] == sector and row["year"] == horizon)
+        end = next(
+            row
+            for row in marts["mart_target_projection"]
+            if row["sector"] == sector and row["year"] == horizon
+        )
         last = end["last_measured_year"]
         assert rows[render_report.SECTOR_NL[sector]] == [
             str(last),
@@ -443,8 +423,7 @@ def test_the_road_to_2026_is_the_projection_mart(report, marts):
 def test_the_merged_measurement_is_its_mart(report, marts):
     text = report.read_text(encoding="utf-8")
     rows = {row[0]: row[1:] for row in body_rows(text, "tabel-zonder-splitsing")}
-    merged = {(r["measurement_year"], r["employment_form"]): r
-              for r in marts["mart_merged_measurement"]}
+    merged = {(r["measurement_year"], r["employment_form"]): r for r in marts["mart_merged_measurement"]}
     assert sorted(rows) == sorted({str(year) for year, _ in merged})
     for year in {year for year, _ in merged}:
         total = merged[(year, "total")]
@@ -460,15 +439,17 @@ def test_on_the_seed_the_person_level_sections_say_what_input_they_need(report, 
     assert not marts["mart_government_subsectors"] and not marts["mart_regions"]
     for section in ("sectie-subsectoren", "sectie-regios"):
         start = text.index(f'id="{section}"')
-        assert "BANENAFSPRAAK_PAYROLL_DIR" in text[start:text.index("</section>", start)]
+        assert "BANENAFSPRAAK_PAYROLL_DIR" in text[start : text.index("</section>", start)]
     # The published quota percentages, with the window of employee hours that gives each and
     # the input that is missing to check it.
-    published = [r for r in marts["mart_quota_percentages"]
-                 if r["published_quota_percentage"] is not None]
+    published = [r for r in marts["mart_quota_percentages"] if r["published_quota_percentage"] is not None]
     rows = body_rows(text, "tabel-quotum-gepubliceerd")
     assert [row[:3] for row in rows] == [
-        [str(r["quota_year"]), render_report.SECTOR_NL[r["sector"]],
-         f"{render_report.nl_decimal(float(r['published_quota_percentage']), 2)}%"]
+        [
+            str(r["quota_year"]),
+            render_report.SECTOR_NL[r["sector"]],
+            f"{render_report.nl_decimal(float(r['published_quota_percentage']), 2)}%",
+        ]
         for r in sorted(published, key=lambda r: (r["quota_year"], r["sector"]))
     ]
     assert all(row[4] == "niet te toetsen" and row[5] for row in rows)
@@ -485,30 +466,36 @@ def test_person_level_sections_show_their_marts_and_keep_suppressed_cells_secret
     assert len(shown) == len(year_rows)
     by_label = {row[0]: row[1:] for row in shown}
     for row in year_rows:
-        label = ("Inleenverbanden (geen subsector)" if row["employment_form"] == "loan"
-                 else render_report.SUBSECTOR_NL[row["government_subsector"]])
+        label = (
+            "Inleenverbanden (geen subsector)"
+            if row["employment_form"] == "loan"
+            else render_report.SUBSECTOR_NL[row["government_subsector"]]
+        )
         if row["is_suppressed"]:
             assert by_label[label][:2] == ["geheim", "geheim"], label
         else:
-            assert by_label[label][:2] == [dutch(row["persons"]),
-                                           dutch(row["extra_jobs_rounded"])], label
+            assert by_label[label][:2] == [dutch(row["persons"]), dutch(row["extra_jobs_rounded"])], label
     assert any(row["is_suppressed"] for row in marts["mart_regions"])
     regions = {row[0]: row[1:] for row in body_rows(text, "tabel-regios")}
     for row in marts["mart_regions"]:
         if row["measurement_year"] != year:
             continue
         cell = regions[row["labour_market_region"] or "onbekend"][
-            ("market", "government").index(row["sector"])]
+            ("market", "government").index(row["sector"])
+        ]
         assert cell == ("geheim" if row["is_suppressed"] else dutch(row["extra_jobs_rounded"]))
     # No suppressed figure reaches the page: not in a table, not as a bar label.
-    secret = {row["extra_jobs_rounded"] for row in subsectors + marts["mart_regions"]
-              if row["is_suppressed"]}
-    assert all(row["extra_jobs_rounded"] is None for row in subsectors + marts["mart_regions"]
-               if row["is_suppressed"]), secret
+    secret = {row["extra_jobs_rounded"] for row in subsectors + marts["mart_regions"] if row["is_suppressed"]}
+    assert all(
+        row["extra_jobs_rounded"] is None
+        for row in subsectors + marts["mart_regions"]
+        if row["is_suppressed"]
+    ), secret
     quota = body_rows(text, "tabel-quotumheffing")
     assert len(quota) == len(marts["mart_quota_percentages"])
-    levies = {(r["quota_year"], render_report.SECTOR_NL[r["sector"]]): r
-              for r in marts["mart_quota_percentages"]}
+    levies = {
+        (r["quota_year"], render_report.SECTOR_NL[r["sector"]]): r for r in marts["mart_quota_percentages"]
+    }
     for row in quota:
         expected = levies[(int(row[0]), row[1])]
         if expected["what_if_levy_eur"] is not None:
@@ -586,10 +573,7 @@ def colour_pixels(image, box: dict[str, float], colour: str, tolerance: int = 24
     return sum(
         count
         for count, pixel in crop.getcolors(maxcolors=crop.width * crop.height)
-        if all(
-            abs(channel - wanted) <= tolerance
-            for channel, wanted in zip(pixel[:3], target, strict=True)
-        )
+        if all(abs(channel - wanted) <= tolerance for channel, wanted in zip(pixel[:3], target, strict=True))
     )
 
 
@@ -634,9 +618,7 @@ def test_report_in_headless_chromium(report, tmp_path):
             found = colour_pixels(image, box, colour)
             if found < 40:
                 problems.append(f"{chart}: {found} pixels of its series colour {colour}")
-    assert not problems, (
-        "charts that did not draw (screenshot: " + str(shot) + "):\n" + "\n".join(problems)
-    )
+    assert not problems, "charts that did not draw (screenshot: " + str(shot) + "):\n" + "\n".join(problems)
 
     if os.environ.get(REFRESH_VARIABLE):
         save_screenshot(image, SCREENSHOT)

@@ -17,8 +17,7 @@ def make_project(root: Path) -> None:
     (root / "seeds" / "split_keys.csv").write_text("measurement_year,share\n2022,0.5\n")
 
 
-def test_the_project_digest_changes_with_every_file_that_decides_the_figures(tmp_path,
-                                                                           monkeypatch):
+def test_the_project_digest_changes_with_every_file_that_decides_the_figures(tmp_path, monkeypatch):
     """A rule, a seed or a new model changes the digest (the next main job builds); what runs
     write (gx/uncommitted, __pycache__) and files outside the project folders do not."""
     make_project(tmp_path)
@@ -36,13 +35,13 @@ def test_the_project_digest_changes_with_every_file_that_decides_the_figures(tmp
     digests = {first}
     for change in (
         lambda: (tmp_path / "models" / "marts" / "fct_jobs.sql").write_text("select 2 as jobs\n"),
-        lambda: (tmp_path / "seeds" / "split_keys.csv").write_text(
-            "measurement_year,share\n2022,0.6\n"),
+        lambda: (tmp_path / "seeds" / "split_keys.csv").write_text("measurement_year,share\n2022,0.6\n"),
         lambda: (tmp_path / "models" / "marts" / "mart_new.sql").write_text("select 1\n"),
         lambda: (tmp_path / "dbt_project.yml").write_text("name: demo\nvars: {x: 1}\n"),
         # The same bytes under another name: the names count too.
         lambda: (tmp_path / "models" / "marts" / "mart_new.sql").rename(
-            tmp_path / "models" / "marts" / "mart_renamed.sql"),
+            tmp_path / "models" / "marts" / "mart_renamed.sql"
+        ),
     ):
         change()
         digests.add(run_measurement.project_digest())

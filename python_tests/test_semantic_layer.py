@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import copy_project, executable
 
 TOLERANCE = 1e-6
@@ -62,10 +61,7 @@ class SemanticLayer:
         if not out.exists():  # mf writes no file for a query without rows
             return []
         with out.open(newline="", encoding="utf-8") as handle:
-            return [
-                {key: parse(key, value) for key, value in row.items()}
-                for row in csv.DictReader(handle)
-            ]
+            return [{key: parse(key, value) for key, value in row.items()} for row in csv.DictReader(handle)]
 
 
 def parse(key: str, value: str):
@@ -82,8 +78,13 @@ def read_marts(warehouse: Path) -> dict[str, list[dict]]:
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         marts = {}
-        for table in ("fct_jobs", "mart_baseline_comparison", "mart_year_on_year",
-                      "mart_merged_measurement", "mart_target_projection"):
+        for table in (
+            "fct_jobs",
+            "mart_baseline_comparison",
+            "mart_year_on_year",
+            "mart_merged_measurement",
+            "mart_target_projection",
+        ):
             cursor = connection.execute(f"select * from marts.{table}")
             columns = [column[0] for column in cursor.description]
             marts[table] = [dict(zip(columns, row)) for row in cursor.fetchall()]
@@ -129,14 +130,28 @@ def test_the_semantic_manifest_holds_the_metrics_and_saved_queries(built):
     manifest = json.loads((built.target_dir / "semantic_manifest.json").read_text())
     metrics = {metric["name"] for metric in manifest["metrics"]}
     assert {
-        "jobs", "extra_jobs", "target_extra_jobs", "target_shortfall", "achievement_rate",
-        "year_on_year_delta", "loan_jobs", "loan_share",
-        "merged_extra_jobs", "merged_target_shortfall", "projected_extra_jobs",
-        "subsector_extra_jobs", "region_extra_jobs", "quota_levy_eur", "what_if_quota_levy_eur",
+        "jobs",
+        "extra_jobs",
+        "target_extra_jobs",
+        "target_shortfall",
+        "achievement_rate",
+        "year_on_year_delta",
+        "loan_jobs",
+        "loan_share",
+        "merged_extra_jobs",
+        "merged_target_shortfall",
+        "projected_extra_jobs",
+        "subsector_extra_jobs",
+        "region_extra_jobs",
+        "quota_levy_eur",
+        "what_if_quota_levy_eur",
         "quota_liable_employers",
     } <= metrics
     assert {query["name"] for query in manifest["saved_queries"]} == {
-        "letter_table_1", "target_series", "road_to_2026", "merged_measurement",
+        "letter_table_1",
+        "target_series",
+        "road_to_2026",
+        "merged_measurement",
     }
 
 
@@ -144,9 +159,9 @@ def test_metrics_by_year_and_sector_equal_the_marts(semantic_layer):
     layer = semantic_layer
     rows = layer.rows(
         "--metrics",
-        "extra_jobs,jobs,target_extra_jobs,target_shortfall,achievement_rate,"
-        "year_on_year_delta,loan_share",
-        "--group-by", "metric_time__year,sector",
+        "extra_jobs,jobs,target_extra_jobs,target_shortfall,achievement_rate,year_on_year_delta,loan_share",
+        "--group-by",
+        "metric_time__year,sector",
     )
     years = sorted({row["measurement_year"] for row in layer.marts["fct_jobs"]})
     # One row per year and sector: the total rows of the marts are not counted in.
@@ -155,12 +170,17 @@ def test_metrics_by_year_and_sector_equal_the_marts(semantic_layer):
     )
     for row in rows:
         year, sector = row["metric_time__year"], row["sector"]
-        total = mart(layer, "mart_baseline_comparison", measurement_year=year, sector=sector,
-                     employment_form="total")
-        loan = mart(layer, "mart_baseline_comparison", measurement_year=year, sector=sector,
-                    employment_form="loan")
-        previous = [r for r in layer.marts["mart_year_on_year"] if (r["measurement_year"], r["sector"],
-                    r["employment_form"]) == (year, sector, "total")]
+        total = mart(
+            layer, "mart_baseline_comparison", measurement_year=year, sector=sector, employment_form="total"
+        )
+        loan = mart(
+            layer, "mart_baseline_comparison", measurement_year=year, sector=sector, employment_form="loan"
+        )
+        previous = [
+            r
+            for r in layer.marts["mart_year_on_year"]
+            if (r["measurement_year"], r["sector"], r["employment_form"]) == (year, sector, "total")
+        ]
         cell = f"{year} {sector}"
         assert_close(row["extra_jobs"], total["extra_jobs"], f"extra_jobs {cell}")
         assert_close(row["jobs"], total["jobs"], f"jobs {cell}")
@@ -171,8 +191,11 @@ def test_metrics_by_year_and_sector_equal_the_marts(semantic_layer):
         )
         assert_close(row["achievement_rate"], expected_rate, f"achievement_rate {cell}")
         assert_close(row["loan_share"], loan["jobs"] / total["jobs"], f"loan_share {cell}")
-        assert_close(row["year_on_year_delta"], previous[0]["delta"] if previous else None,
-                     f"year_on_year_delta {cell}")
+        assert_close(
+            row["year_on_year_delta"],
+            previous[0]["delta"] if previous else None,
+            f"year_on_year_delta {cell}",
+        )
     assert any(row["target_extra_jobs"] is not None for row in rows)
     assert any(row["year_on_year_delta"] is not None for row in rows)
 
@@ -180,19 +203,25 @@ def test_metrics_by_year_and_sector_equal_the_marts(semantic_layer):
 def test_metrics_by_year_sum_both_sectors_like_the_total_rows(semantic_layer):
     layer = semantic_layer
     rows = layer.rows(
-        "--metrics", "extra_jobs,target_extra_jobs,target_shortfall,achievement_rate,"
-        "year_on_year_delta,loan_share",
-        "--group-by", "metric_time__year",
+        "--metrics",
+        "extra_jobs,target_extra_jobs,target_shortfall,achievement_rate,year_on_year_delta,loan_share",
+        "--group-by",
+        "metric_time__year",
     )
     assert len(rows) == len({row["measurement_year"] for row in layer.marts["fct_jobs"]})
     for row in rows:
         year = row["metric_time__year"]
-        total = mart(layer, "mart_baseline_comparison", measurement_year=year, sector="total",
-                     employment_form="total")
-        loan = mart(layer, "mart_baseline_comparison", measurement_year=year, sector="total",
-                    employment_form="loan")
-        previous = [r for r in layer.marts["mart_year_on_year"] if (r["measurement_year"], r["sector"],
-                    r["employment_form"]) == (year, "total", "total")]
+        total = mart(
+            layer, "mart_baseline_comparison", measurement_year=year, sector="total", employment_form="total"
+        )
+        loan = mart(
+            layer, "mart_baseline_comparison", measurement_year=year, sector="total", employment_form="loan"
+        )
+        previous = [
+            r
+            for r in layer.marts["mart_year_on_year"]
+            if (r["measurement_year"], r["sector"], r["employment_form"]) == (year, "total", "total")
+        ]
         assert_close(row["extra_jobs"], total["extra_jobs"], f"extra_jobs {year}")
         assert_close(row["target_extra_jobs"], total["target_extra_jobs"], f"target {year}")
         # Rounded at the query's grain: the total's own rounding, not the sum of two roundings.
@@ -202,24 +231,35 @@ def test_metrics_by_year_sum_both_sectors_like_the_total_rows(semantic_layer):
         )
         assert_close(row["achievement_rate"], expected_rate, f"achievement_rate {year}")
         assert_close(row["loan_share"], loan["jobs"] / total["jobs"], f"loan_share {year}")
-        assert_close(row["year_on_year_delta"], previous[0]["delta"] if previous else None,
-                     f"year_on_year_delta {year}")
+        assert_close(
+            row["year_on_year_delta"],
+            previous[0]["delta"] if previous else None,
+            f"year_on_year_delta {year}",
+        )
 
 
 def test_cells_by_sector_and_employment_form_equal_the_marts(semantic_layer):
     layer = semantic_layer
     rows = layer.rows(
-        "--metrics", "extra_jobs,jobs,loan_jobs,loan_share",
-        "--group-by", "metric_time__year,sector,employment_form",
+        "--metrics",
+        "extra_jobs,jobs,loan_jobs,loan_share",
+        "--group-by",
+        "metric_time__year,sector,employment_form",
     )
     assert len(rows) == len(layer.marts["fct_jobs"])
     for row in rows:
-        key = dict(measurement_year=row["metric_time__year"], sector=row["sector"],
-                   employment_form=row["employment_form"])
+        key = dict(
+            measurement_year=row["metric_time__year"],
+            sector=row["sector"],
+            employment_form=row["employment_form"],
+        )
         cell = " ".join(str(value) for value in key.values())
         assert_close(row["jobs"], mart(layer, "fct_jobs", **key)["jobs"], f"jobs {cell}")
-        assert_close(row["extra_jobs"], mart(layer, "mart_baseline_comparison", **key)["extra_jobs"],
-                     f"extra_jobs {cell}")
+        assert_close(
+            row["extra_jobs"],
+            mart(layer, "mart_baseline_comparison", **key)["extra_jobs"],
+            f"extra_jobs {cell}",
+        )
         is_loan = row["employment_form"] == "loan"
         assert_close(row["loan_jobs"], row["jobs"] if is_loan else 0.0, f"loan_jobs {cell}")
         assert row["loan_share"] == (1.0 if is_loan else 0.0), cell
@@ -229,15 +269,19 @@ def test_without_time_a_stock_reports_the_latest_year_not_a_sum_over_years(seman
     layer = semantic_layer
     [row] = layer.rows("--metrics", "extra_jobs,jobs")
     latest = max(row["measurement_year"] for row in layer.marts["fct_jobs"])
-    total = mart(layer, "mart_baseline_comparison", measurement_year=latest, sector="total",
-                 employment_form="total")
+    total = mart(
+        layer, "mart_baseline_comparison", measurement_year=latest, sector="total", employment_form="total"
+    )
     assert_close(row["extra_jobs"], total["extra_jobs"], f"extra_jobs {latest}")
     assert_close(row["jobs"], total["jobs"], f"jobs {latest}")
 
 
 def test_a_target_has_no_employment_form(semantic_layer):
     completed = semantic_layer.query(
-        "--metrics", "target_extra_jobs", "--group-by", "metric_time__year,employment_form",
+        "--metrics",
+        "target_extra_jobs",
+        "--group-by",
+        "metric_time__year,employment_form",
         check=False,
     )
     assert completed.returncode != 0
@@ -248,18 +292,28 @@ def test_saved_query_letter_table_1_gives_the_cells_of_a_year(semantic_layer):
     layer = semantic_layer
     year = max(row["measurement_year"] for row in layer.marts["fct_jobs"])
     rows = layer.rows(
-        "--saved-query", "letter_table_1",
-        "--where", f"{{{{ TimeDimension('metric_time', 'year') }}}} = '{year}-01-01'",
+        "--saved-query",
+        "letter_table_1",
+        "--where",
+        f"{{{{ TimeDimension('metric_time', 'year') }}}} = '{year}-01-01'",
     )
     assert sorted((row["sector"], row["employment_form"]) for row in rows) == sorted(
         (sector, form) for sector in SECTORS for form in FORMS
     )
     for row in rows:
         assert row["metric_time__year"] == year
-        expected = mart(layer, "mart_baseline_comparison", measurement_year=year,
-                        sector=row["sector"], employment_form=row["employment_form"])
-        assert_close(row["extra_jobs"], expected["extra_jobs"],
-                     f"letter_table_1 {year} {row['sector']} {row['employment_form']}")
+        expected = mart(
+            layer,
+            "mart_baseline_comparison",
+            measurement_year=year,
+            sector=row["sector"],
+            employment_form=row["employment_form"],
+        )
+        assert_close(
+            row["extra_jobs"],
+            expected["extra_jobs"],
+            f"letter_table_1 {year} {row['sector']} {row['employment_form']}",
+        )
 
 
 def test_saved_query_target_series_follows_the_marts(semantic_layer):
@@ -269,36 +323,47 @@ def test_saved_query_target_series_follows_the_marts(semantic_layer):
     assert keys == sorted(keys), "ordered by year and sector"
     assert len(rows) == len(SECTORS) * len({r["measurement_year"] for r in layer.marts["fct_jobs"]})
     for row in rows:
-        expected = mart(layer, "mart_baseline_comparison", measurement_year=row["metric_time__year"],
-                        sector=row["sector"], employment_form="total")
+        expected = mart(
+            layer,
+            "mart_baseline_comparison",
+            measurement_year=row["metric_time__year"],
+            sector=row["sector"],
+            employment_form="total",
+        )
         for metric in ("extra_jobs", "target_extra_jobs", "target_shortfall"):
-            assert_close(row[metric], expected[metric],
-                         f"target_series {row['metric_time__year']} {row['sector']} {metric}")
+            assert_close(
+                row[metric],
+                expected[metric],
+                f"target_series {row['metric_time__year']} {row['sector']} {metric}",
+            )
 
 
 def test_saved_query_merged_measurement_follows_its_mart(semantic_layer):
     layer = semantic_layer
     rows = layer.rows("--saved-query", "merged_measurement")
-    totals = {row["measurement_year"]: row for row in layer.marts["mart_merged_measurement"]
-              if row["employment_form"] == "total"}
+    totals = {
+        row["measurement_year"]: row
+        for row in layer.marts["mart_merged_measurement"]
+        if row["employment_form"] == "total"
+    }
     assert [row["metric_time__year"] for row in rows] == sorted(totals)
     for row in rows:
         expected = totals[row["metric_time__year"]]
         year = row["metric_time__year"]
         assert_close(row["merged_extra_jobs"], expected["extra_jobs"], f"merged {year}")
         # The shortfall against the one target: empty before the first year with a target.
-        assert_close(row["merged_target_shortfall"],
-                     None if expected["target_shortfall"] is None
-                     else float(expected["target_shortfall"]), f"merged shortfall {year}")
+        assert_close(
+            row["merged_target_shortfall"],
+            None if expected["target_shortfall"] is None else float(expected["target_shortfall"]),
+            f"merged shortfall {year}",
+        )
     assert any(row["merged_target_shortfall"] is not None for row in rows)
 
 
 def test_merged_extra_jobs_equal_extra_jobs_of_both_sectors(semantic_layer):
     layer = semantic_layer
-    merged = layer.rows("--metrics", "merged_extra_jobs", "--group-by",
-                        "metric_time__year,employment_form")
-    split = layer.rows("--metrics", "extra_jobs", "--group-by",
-                       "metric_time__year,employment_form")
+    merged = layer.rows("--metrics", "merged_extra_jobs", "--group-by", "metric_time__year,employment_form")
+    split = layer.rows("--metrics", "extra_jobs", "--group-by", "metric_time__year,employment_form")
     as_dict = {(r["metric_time__year"], r["employment_form"]): r["extra_jobs"] for r in split}
     assert len(merged) == len(as_dict)
     for row in merged:
@@ -309,8 +374,11 @@ def test_merged_extra_jobs_equal_extra_jobs_of_both_sectors(semantic_layer):
 def test_saved_query_road_to_2026_follows_the_projection_mart(semantic_layer):
     layer = semantic_layer
     rows = layer.rows("--saved-query", "road_to_2026")
-    expected = {(row["year"], row["sector"]): row["trend_extra_jobs"]
-                for row in layer.marts["mart_target_projection"] if row["sector"] != "total"}
+    expected = {
+        (row["year"], row["sector"]): row["trend_extra_jobs"]
+        for row in layer.marts["mart_target_projection"]
+        if row["sector"] != "total"
+    }
     assert sorted((row["metric_time__year"], row["sector"]) for row in rows) == sorted(expected)
     for row in rows:
         key = (row["metric_time__year"], row["sector"])
@@ -318,14 +386,16 @@ def test_saved_query_road_to_2026_follows_the_projection_mart(semantic_layer):
     # Summed over the two sectors, the trend of the total (least squares is linear).
     [both] = layer.rows("--metrics", "projected_extra_jobs")
     horizon = max(year for year, _ in expected)
-    total = [row for row in layer.marts["mart_target_projection"]
-             if row["sector"] == "total" and row["year"] == horizon]
+    total = [
+        row
+        for row in layer.marts["mart_target_projection"]
+        if row["sector"] == "total" and row["year"] == horizon
+    ]
     assert_close(both["projected_extra_jobs"], total[0]["trend_extra_jobs"], "projection total")
 
 
 def test_person_level_metrics_are_empty_on_the_seed(semantic_layer):
     """The seed has no subsector, region or employer detail: the metrics say nothing, not 0."""
-    for metric in ("subsector_extra_jobs", "region_extra_jobs", "quota_levy_eur",
-                   "what_if_quota_levy_eur"):
+    for metric in ("subsector_extra_jobs", "region_extra_jobs", "quota_levy_eur", "what_if_quota_levy_eur"):
         rows = semantic_layer.rows("--metrics", metric, "--group-by", "metric_time__year")
         assert all(row[metric] is None for row in rows), (metric, rows)

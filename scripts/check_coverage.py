@@ -48,19 +48,19 @@ GRAIN_TESTS = {"unique", "unique_combination_of_columns", "primary_key"}
 MACRO_TAG = re.compile(r"\{%-?\s*(?:macro|test)\s+\w+\s*\((.*?)\)\s*-?%\}", re.S)
 # Keys of a properties file whose entries must each name a node of that resource type.
 PROPERTY_KEYS = {
-    "models": "model", "seeds": "seed", "snapshots": "snapshot", "analyses": "analysis",
+    "models": "model",
+    "seeds": "seed",
+    "snapshots": "snapshot",
+    "analyses": "analysis",
     "data_tests": "test",
 }
-PATH_KEYS = ("model-paths", "seed-paths", "test-paths", "macro-paths", "analysis-paths",
-             "snapshot-paths")
+PATH_KEYS = ("model-paths", "seed-paths", "test-paths", "macro-paths", "analysis-paths", "snapshot-paths")
 Result = tuple[bool, list[str]]
 
 
 def run(*cmd: str, capture: bool = False) -> subprocess.CompletedProcess:
     print(f"\n$ {' '.join(cmd)}", flush=True)
-    return subprocess.run(
-        [str(BIN / cmd[0]), *cmd[1:]], cwd=ROOT, text=True, capture_output=capture
-    )
+    return subprocess.run([str(BIN / cmd[0]), *cmd[1:]], cwd=ROOT, text=True, capture_output=capture)
 
 
 def crashed(proc: subprocess.CompletedProcess) -> str:
@@ -74,8 +74,18 @@ def column_docs(target: str) -> Result:
     report = ROOT / target / "coverage-doc.json"
     report.unlink(missing_ok=True)
     proc = run(
-        "dbt-coverage", "compute", "doc", "--project-dir", ".", "--run-artifacts-dir", target,
-        "--cov-report", f"{target}/coverage-doc.json", "--cov-fail-under", "1.0", capture=True,
+        "dbt-coverage",
+        "compute",
+        "doc",
+        "--project-dir",
+        ".",
+        "--run-artifacts-dir",
+        target,
+        "--cov-report",
+        f"{target}/coverage-doc.json",
+        "--cov-fail-under",
+        "1.0",
+        capture=True,
     )
     print(proc.stdout, end="")  # the table; under 1.0, stderr is only a long traceback
     if not report.exists():
@@ -91,7 +101,12 @@ def column_docs(target: str) -> Result:
 
 def dbt_score(target: str) -> Result:
     proc = run(
-        "dbt-score", "lint", "--format", "json", "--manifest", f"{target}/manifest.json",
+        "dbt-score",
+        "lint",
+        "--format",
+        "json",
+        "--manifest",
+        f"{target}/manifest.json",
         capture=True,
     )
     try:
@@ -194,17 +209,25 @@ def undescribed_tests_macros_and_exposures(manifest: dict, project: str) -> list
         name = macro["name"]
         if not macro["description"].strip():
             problems.append(f"macro {name}: lacks a description")
-        documented = {argument["name"]: argument.get("description") or "" for argument in
-                      macro["arguments"]}
-        problems += [f"macro {name}: argument {argument} lacks a description"
-                     for argument, text in documented.items() if not text.strip()]
+        documented = {argument["name"]: argument.get("description") or "" for argument in macro["arguments"]}
+        problems += [
+            f"macro {name}: argument {argument} lacks a description"
+            for argument, text in documented.items()
+            if not text.strip()
+        ]
         parameters = macro_parameters(macro["macro_sql"])
         if parameters is None:
             continue
-        problems += [f"macro {name}: argument {parameter} is not documented"
-                     for parameter in parameters if parameter not in documented]
-        problems += [f"macro {name}: documents argument {argument}, which it does not have"
-                     for argument in documented if argument not in parameters]
+        problems += [
+            f"macro {name}: argument {parameter} is not documented"
+            for parameter in parameters
+            if parameter not in documented
+        ]
+        problems += [
+            f"macro {name}: documents argument {argument}, which it does not have"
+            for argument in documented
+            if argument not in parameters
+        ]
     for exposure in manifest.get("exposures", {}).values():
         if exposure["package_name"] != project:
             continue
@@ -222,13 +245,18 @@ def property_entries_without_node(manifest: dict, project: str, project_dir: Pat
     dbt_project.yml because it also fires for a singular test that is disabled on purpose.
     Disabled nodes count as existing.
     """
-    known = {(node["resource_type"], node["name"])
-             for node in manifest["nodes"].values() if node["package_name"] == project}
-    known |= {(node["resource_type"], node["name"])
-              for versions in manifest.get("disabled", {}).values() for node in versions
-              if node["package_name"] == project}
-    macros = {macro["name"] for macro in manifest["macros"].values()
-              if macro["package_name"] == project}
+    known = {
+        (node["resource_type"], node["name"])
+        for node in manifest["nodes"].values()
+        if node["package_name"] == project
+    }
+    known |= {
+        (node["resource_type"], node["name"])
+        for versions in manifest.get("disabled", {}).values()
+        for node in versions
+        if node["package_name"] == project
+    }
+    macros = {macro["name"] for macro in manifest["macros"].values() if macro["package_name"] == project}
     settings = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
     folders = {folder for key in PATH_KEYS for folder in settings.get(key, [])}
     problems = []
@@ -256,10 +284,16 @@ def property_entries_without_node(manifest: dict, project: str, project_dir: Pat
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target-path", default="target",
-                        help="dbt target dir with manifest.json and catalog.json (default: target)")
-    parser.add_argument("--generate", action="store_true",
-                        help="run `dbt docs generate --no-partial-parse --target-path ...` first")
+    parser.add_argument(
+        "--target-path",
+        default="target",
+        help="dbt target dir with manifest.json and catalog.json (default: target)",
+    )
+    parser.add_argument(
+        "--generate",
+        action="store_true",
+        help="run `dbt docs generate --no-partial-parse --target-path ...` first",
+    )
     args = parser.parse_args()
     target = args.target_path
     if not (BIN / "dbt-score").exists():
@@ -267,14 +301,19 @@ def main() -> int:
         return 2
     # A full parse: dbt 1.11's partial parsing drops the YAML descriptions of singular tests when
     # a docs block file (models/docs/*.md) changed, until the next full parse.
-    if args.generate and run("dbt", "docs", "generate", "--no-partial-parse",
-                             "--target-path", target).returncode:
+    if (
+        args.generate
+        and run("dbt", "docs", "generate", "--no-partial-parse", "--target-path", target).returncode
+    ):
         print("dbt docs generate failed", file=sys.stderr)
         return 2
     missing = [f for f in ("manifest.json", "catalog.json") if not (ROOT / target / f).exists()]
     if missing:
-        print(f"{' and '.join(missing)} missing in {target}/: run `dbt build` and "
-              "`dbt docs generate`, or pass --generate", file=sys.stderr)
+        print(
+            f"{' and '.join(missing)} missing in {target}/: run `dbt build` and "
+            "`dbt docs generate`, or pass --generate",
+            file=sys.stderr,
+        )
         return 2
 
     gates = {
@@ -291,8 +330,11 @@ def main() -> int:
         for problem in problems:
             print(f"      - {problem}")
     failed = sum(not ok for ok, _ in results.values())
-    print(f"\ncoverage gates: {failed} of {len(results)} failed" if failed
-          else f"\ncoverage gates: all {len(results)} passed")
+    print(
+        f"\ncoverage gates: {failed} of {len(results)} failed"
+        if failed
+        else f"\ncoverage gates: all {len(results)} passed"
+    )
     return 1 if failed else 0
 
 

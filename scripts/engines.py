@@ -116,7 +116,8 @@ def require_postgres_bin() -> Path:
         return tuple(int(part) for part in number.split(".") if part.isdigit())
 
     installed = [
-        folder for folder in glob.glob("/usr/lib/postgresql/*/bin")
+        folder
+        for folder in glob.glob("/usr/lib/postgresql/*/bin")
         if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists()
     ]
     if installed:
@@ -302,8 +303,12 @@ class PostgresServer:
 
     def _run(self, command: list[str], what: str, timeout: float = 120) -> None:
         completed = subprocess.run(
-            _as_postgres_user(command), capture_output=True, text=True, timeout=timeout,
-            check=False, cwd=self.state_dir,
+            _as_postgres_user(command),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            cwd=self.state_dir,
         )
         if completed.returncode != 0:
             raise EngineUnavailable(
@@ -312,7 +317,7 @@ class PostgresServer:
                 f"{self.log_file}:\n{log_tail(self.log_file)}"
             )
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         if self.pid is not None:
             raise EngineUnavailable(
                 f"A PostgreSQL server already runs in {self.data_dir} (PID {self.pid}); stop it "
@@ -334,9 +339,18 @@ class PostgresServer:
                     os.lchown(path, account.pw_uid, account.pw_gid)
         if not (self.data_dir / "PG_VERSION").exists():
             self._run(
-                [str(bin_dir / "initdb"), "-D", str(self.data_dir), "-U", PG_USER,
-                 "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync",
-                 "--no-instructions"],
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    PG_USER,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                    "--no-instructions",
+                ],
                 "initdb",
             )
         socket_dir = self.state_dir
@@ -357,16 +371,27 @@ class PostgresServer:
         main_conf = self.data_dir / "postgresql.conf"
         if "include_if_exists = 'banenafspraak.conf'" not in main_conf.read_text():
             with main_conf.open("a") as handle:
-                handle.write("\n# Added by scripts/engines.py (PostgresServer).\n"
-                             "include_if_exists = 'banenafspraak.conf'\n")
+                handle.write(
+                    "\n# Added by scripts/engines.py (PostgresServer).\n"
+                    "include_if_exists = 'banenafspraak.conf'\n"
+                )
         if os.geteuid() == 0:
             import pwd
 
             account = pwd.getpwnam(PG_OS_USER)
             os.chown(conf, account.pw_uid, account.pw_gid)
         self._run(
-            [str(bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file),
-             "-w", "-t", "60", "start"],
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
             "start",
             timeout=90,
         )
@@ -402,8 +427,17 @@ class PostgresServer:
             return
         try:
             self._run(
-                [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w",
-                 "-t", str(int(timeout)), "stop"],
+                [
+                    str(self.bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self.data_dir),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    str(int(timeout)),
+                    "stop",
+                ],
                 "stop",
                 timeout=timeout + 30,
             )
@@ -420,7 +454,7 @@ class PostgresServer:
                 f"postmaster (PID {pid}) was killed.\nServer log:\n{log_tail(self.log_file)}"
             )
 
-    def __enter__(self) -> "PostgresServer":
+    def __enter__(self) -> PostgresServer:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
@@ -490,9 +524,7 @@ def _copy_through_fifo(select_sql: str, cursor, copy_sql: str, work_dir: Path) -
         try:
             with duckdb.connect() as connection:
                 literal = str(fifo).replace("'", "''")
-                connection.execute(
-                    f"copy ({select_sql}) to '{literal}' (format csv, header false)"
-                )
+                connection.execute(f"copy ({select_sql}) to '{literal}' (format csv, header false)")
         except BaseException as error:  # reported by the caller
             failures.append(error)
             # The reader may still wait for a writer to open the pipe: open and close it.
@@ -513,8 +545,9 @@ def _copy_through_fifo(select_sql: str, cursor, copy_sql: str, work_dir: Path) -
         raise failures[0]
 
 
-def load_payroll_into_postgres(payroll_dir: Path, env: dict[str, str],
-                               schema: str = "payroll_input") -> dict[str, int]:
+def load_payroll_into_postgres(
+    payroll_dir: Path, env: dict[str, str], schema: str = "payroll_input"
+) -> dict[str, int]:
     """Load the person-level Parquet files into PostgreSQL; return the rows per table.
 
     Each dataset (all files `<name>*.parquet` in `payroll_dir`) becomes table `<schema>.<name>`,
@@ -540,8 +573,11 @@ def load_payroll_into_postgres(payroll_dir: Path, env: dict[str, str],
     loaded = {}
     connection = _pg_connect(env)
     try:
-        with connection, connection.cursor() as cursor, \
-                tempfile.TemporaryDirectory(prefix="payroll-copy-") as work_dir:
+        with (
+            connection,
+            connection.cursor() as cursor,
+            tempfile.TemporaryDirectory(prefix="payroll-copy-") as work_dir,
+        ):
             cursor.execute(f"create schema if not exists {_quote_ident(schema)}")
             for name, pattern in patterns.items():
                 literal = pattern.replace("'", "''")
@@ -580,9 +616,7 @@ def spark_home() -> Path:
     try:
         import pyspark
     except ImportError as error:
-        raise EngineUnavailable(
-            "PySpark is not installed: pip install -r requirements-spark.txt"
-        ) from error
+        raise EngineUnavailable("PySpark is not installed: pip install -r requirements-spark.txt") from error
     home = Path(pyspark.__file__).resolve().parent
     if not (home / "bin" / "spark-class").exists():
         raise EngineUnavailable(f"{home} holds no bin/spark-class: reinstall pyspark.")
@@ -616,8 +650,9 @@ class SparkCluster:
 
     ROLES = ("master", "worker", "thriftserver")
 
-    def __init__(self, state_dir: Path, cores: int = 2, memory: str = "2g",
-                 thrift_port: int | None = None) -> None:
+    def __init__(
+        self, state_dir: Path, cores: int = 2, memory: str = "2g", thrift_port: int | None = None
+    ) -> None:
         self.state_dir = Path(state_dir).resolve()
         self.cores = cores
         self.memory = memory
@@ -658,17 +693,19 @@ class SparkCluster:
                 del env[key]
         conf_dir = self.state_dir / "conf"
         conf_dir.mkdir(exist_ok=True)
-        env.update({
-            "SPARK_HOME": str(home),
-            "SPARK_CONF_DIR": str(conf_dir),
-            "SPARK_LOCAL_IP": LOCALHOST,
-            "SPARK_LOCAL_DIRS": str(self.state_dir / "tmp"),
-            "SPARK_LOG_DIR": str(self.log_dir),
-            "SPARK_PID_DIR": str(self.state_dir),
-            "SPARK_WORKER_DIR": str(self.state_dir / "worker"),
-            "SPARK_DAEMON_MEMORY": "512m",
-            "PYSPARK_PYTHON": sys.executable,
-        })
+        env.update(
+            {
+                "SPARK_HOME": str(home),
+                "SPARK_CONF_DIR": str(conf_dir),
+                "SPARK_LOCAL_IP": LOCALHOST,
+                "SPARK_LOCAL_DIRS": str(self.state_dir / "tmp"),
+                "SPARK_LOG_DIR": str(self.log_dir),
+                "SPARK_PID_DIR": str(self.state_dir),
+                "SPARK_WORKER_DIR": str(self.state_dir / "worker"),
+                "SPARK_DAEMON_MEMORY": "512m",
+                "PYSPARK_PYTHON": sys.executable,
+            }
+        )
         home_java = java_home()
         if home_java:
             env["JAVA_HOME"] = home_java
@@ -677,14 +714,18 @@ class SparkCluster:
     def _launch(self, role: str, command: list[str], env: dict[str, str]) -> None:
         with self.log_file(role).open("ab") as log:
             self._processes[role] = subprocess.Popen(
-                command, cwd=self.state_dir, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                command,
+                cwd=self.state_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def _fail(self, problem: str) -> None:
         tails = "\n".join(
-            f"{self.log_file(role)}:\n{log_tail(self.log_file(role), 20)}"
-            for role in self._processes
+            f"{self.log_file(role)}:\n{log_tail(self.log_file(role), 20)}" for role in self._processes
         )
         self.stop()
         raise EngineUnavailable(f"The Spark cluster did not start: {problem}\n{tails}")
@@ -738,13 +779,12 @@ class SparkCluster:
             except Exception:
                 pass
 
-    def start(self, timeout: float = 240) -> "SparkCluster":
+    def start(self, timeout: float = 240) -> SparkCluster:
         if self._processes:
             raise EngineUnavailable("This SparkCluster was started already.")
         require_java()
         home = spark_home()
-        for folder in (self.state_dir, self.log_dir, self.state_dir / "worker",
-                       self.state_dir / "tmp"):
+        for folder in (self.state_dir, self.log_dir, self.state_dir / "worker", self.state_dir / "tmp"):
             folder.mkdir(parents=True, exist_ok=True)
         env = self._child_env(home)
         spark_class = str(home / "bin" / "spark-class")
@@ -753,31 +793,57 @@ class SparkCluster:
         if self.thrift_port is None:
             self.thrift_port = free_port()
         if port_open(self.thrift_port):
-            raise EngineUnavailable(f"Port {self.thrift_port} on {LOCALHOST} is taken: choose another thrift port.")
+            raise EngineUnavailable(
+                f"Port {self.thrift_port} on {LOCALHOST} is taken: choose another thrift port."
+            )
         deadline = time.monotonic() + timeout
 
-        self._launch("master", [
-            spark_class, "org.apache.spark.deploy.master.Master",
-            "--host", LOCALHOST, "--port", str(self.master_port),
-            "--webui-port", str(self.master_webui_port),
-        ], env)
+        self._launch(
+            "master",
+            [
+                spark_class,
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                LOCALHOST,
+                "--port",
+                str(self.master_port),
+                "--webui-port",
+                str(self.master_webui_port),
+            ],
+            env,
+        )
         while not port_open(self.master_port):
             self._check_alive()
             if time.monotonic() > deadline:
                 self._fail(f"the master did not listen on port {self.master_port} within {timeout:.0f} s.")
             time.sleep(0.5)
 
-        self._launch("worker", [
-            spark_class, "org.apache.spark.deploy.worker.Worker", self.master_url,
-            "--host", LOCALHOST, "--cores", str(self.cores), "--memory", str(self.memory),
-            "--work-dir", str(self.state_dir / "worker"), "--webui-port", str(free_port()),
-        ], env)
+        self._launch(
+            "worker",
+            [
+                spark_class,
+                "org.apache.spark.deploy.worker.Worker",
+                self.master_url,
+                "--host",
+                LOCALHOST,
+                "--cores",
+                str(self.cores),
+                "--memory",
+                str(self.memory),
+                "--work-dir",
+                str(self.state_dir / "worker"),
+                "--webui-port",
+                str(free_port()),
+            ],
+            env,
+        )
         state = str(self.state_dir)
         partitions = os.environ.get("BANENAFSPRAAK_SPARK_PARTITIONS", "4")
         confs = {
             "spark.sql.warehouse.dir": f"{state}/warehouse",
-            "spark.hadoop.javax.jdo.option.ConnectionURL":
-                f"jdbc:derby:;databaseName={state}/metastore_db;create=true",
+            "spark.hadoop.javax.jdo.option.ConnectionURL": (
+                f"jdbc:derby:;databaseName={state}/metastore_db;create=true"
+            ),
             "spark.driver.extraJavaOptions": f"-Dderby.system.home={state}",
             "spark.sql.shuffle.partitions": partitions,
             "spark.sql.session.timeZone": "UTC",
@@ -795,9 +861,12 @@ class SparkCluster:
         }
         command = [
             str(home / "bin" / "spark-submit"),
-            "--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
-            "--name", "banenafspraak Thrift server",
-            "--master", self.master_url,
+            "--class",
+            "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
+            "--name",
+            "banenafspraak Thrift server",
+            "--master",
+            self.master_url,
         ]
         for key, value in confs.items():
             command += ["--conf", f"{key}={value}"]
@@ -805,8 +874,10 @@ class SparkCluster:
         # sbin/start-thriftserver.sh; --hiveconf are its application arguments.
         command += [
             "spark-internal",
-            "--hiveconf", f"hive.server2.thrift.port={self.thrift_port}",
-            "--hiveconf", f"hive.server2.thrift.bind.host={LOCALHOST}",
+            "--hiveconf",
+            f"hive.server2.thrift.port={self.thrift_port}",
+            "--hiveconf",
+            f"hive.server2.thrift.bind.host={LOCALHOST}",
         ]
         # spark-submit gives the Thrift server SPARK_DAEMON_MEMORY, not --driver-memory.
         # Launched while the worker registers: the JVMs start up side by side.
@@ -863,14 +934,14 @@ class SparkCluster:
                 f"Spark processes survived SIGKILL: PIDs {', '.join(map(str, survivors))}."
             )
 
-    def __enter__(self) -> "SparkCluster":
+    def __enter__(self) -> SparkCluster:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
 
-def stop_process(process: "subprocess.Popen") -> None:
+def stop_process(process: subprocess.Popen) -> None:
     """Stop a child process that still runs: terminate, wait up to 30 s, then kill."""
     if process.poll() is not None:
         return

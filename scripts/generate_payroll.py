@@ -212,29 +212,66 @@ WAJONG, WSW, PARTICIPATIEWET, INDICATIE, WIW_ID = range(5)
 SECTORS = ["market", "government"]
 MARKET, GOVERNMENT = 0, 1
 SIZE_CLASSES = ["small", "medium", "large"]
-SUBSECTORS = ["rijk", "gemeenten", "provincies", "waterschappen", "onderwijs", "defensie",
-              "politie", "overig_overheid"]
+SUBSECTORS = [
+    "rijk",
+    "gemeenten",
+    "provincies",
+    "waterschappen",
+    "onderwijs",
+    "defensie",
+    "politie",
+    "overig_overheid",
+]
 # Share of government employers (by count) per subsector, and the size-class mix per subsector.
 SUBSECTOR_SHARES = [0.07, 0.22, 0.03, 0.03, 0.40, 0.015, 0.015, 0.22]
 SUBSECTOR_SIZE_MIX = {
-    "rijk": [0.05, 0.35, 0.60], "gemeenten": [0.10, 0.45, 0.45], "provincies": [0.0, 0.30, 0.70],
-    "waterschappen": [0.05, 0.45, 0.50], "onderwijs": [0.35, 0.50, 0.15],
-    "defensie": [0.0, 0.0, 1.0], "politie": [0.0, 0.0, 1.0], "overig_overheid": [0.45, 0.40, 0.15],
+    "rijk": [0.05, 0.35, 0.60],
+    "gemeenten": [0.10, 0.45, 0.45],
+    "provincies": [0.0, 0.30, 0.70],
+    "waterschappen": [0.05, 0.45, 0.50],
+    "onderwijs": [0.35, 0.50, 0.15],
+    "defensie": [0.0, 0.0, 1.0],
+    "politie": [0.0, 0.0, 1.0],
+    "overig_overheid": [0.45, 0.40, 0.15],
 }
 
 # The 35 labour market regions (arbeidsmarktregio's) with rough populations (thousands).
 REGIONS = [
-    ("Groningen", 590), ("Friesland", 650), ("Drenthe", 495), ("Regio Zwolle", 530),
-    ("Twente", 630), ("Stedendriehoek en Noordwest Veluwe", 560), ("Achterhoek", 390),
-    ("Midden-Gelderland", 690), ("FoodValley", 360), ("Rijk van Nijmegen", 540),
-    ("Rivierenland", 240), ("Amersfoort", 440), ("Midden-Utrecht", 900),
-    ("Gooi en Vechtstreek", 250), ("Noord-Holland Noord", 665), ("Zaanstreek/Waterland", 340),
-    ("Zuid-Kennemerland en IJmond", 550), ("Groot Amsterdam", 1300), ("Holland Rijnland", 560),
-    ("Midden-Holland", 270), ("Haaglanden", 1050), ("Zuid-Holland Centraal", 330),
-    ("Rijnmond", 1400), ("Drechtsteden", 290), ("Gorinchem", 120), ("Zeeland", 385),
-    ("West-Brabant", 640), ("Midden-Brabant", 470), ("Noordoost-Brabant", 650),
-    ("Zuidoost-Brabant", 750), ("Helmond-De Peel", 430), ("Noord-Limburg", 280),
-    ("Midden-Limburg", 235), ("Zuid-Limburg", 600), ("Flevoland", 430),
+    ("Groningen", 590),
+    ("Friesland", 650),
+    ("Drenthe", 495),
+    ("Regio Zwolle", 530),
+    ("Twente", 630),
+    ("Stedendriehoek en Noordwest Veluwe", 560),
+    ("Achterhoek", 390),
+    ("Midden-Gelderland", 690),
+    ("FoodValley", 360),
+    ("Rijk van Nijmegen", 540),
+    ("Rivierenland", 240),
+    ("Amersfoort", 440),
+    ("Midden-Utrecht", 900),
+    ("Gooi en Vechtstreek", 250),
+    ("Noord-Holland Noord", 665),
+    ("Zaanstreek/Waterland", 340),
+    ("Zuid-Kennemerland en IJmond", 550),
+    ("Groot Amsterdam", 1300),
+    ("Holland Rijnland", 560),
+    ("Midden-Holland", 270),
+    ("Haaglanden", 1050),
+    ("Zuid-Holland Centraal", 330),
+    ("Rijnmond", 1400),
+    ("Drechtsteden", 290),
+    ("Gorinchem", 120),
+    ("Zeeland", 385),
+    ("West-Brabant", 640),
+    ("Midden-Brabant", 470),
+    ("Noordoost-Brabant", 650),
+    ("Zuidoost-Brabant", 750),
+    ("Helmond-De Peel", 430),
+    ("Noord-Limburg", 280),
+    ("Midden-Limburg", 235),
+    ("Zuid-Limburg", 600),
+    ("Flevoland", 430),
 ]
 REGION_NAMES = [name for name, _ in REGIONS]
 REGION_WEIGHTS = np.array([population for _, population in REGIONS], dtype=float)
@@ -243,12 +280,43 @@ REGION_WEIGHTS /= REGION_WEIGHTS.sum()
 # Target December jobs of registered people, thousands at REFERENCE_PERSONS (see the docstring).
 # 2011 only serves the blend through 2012.
 TARGET_YEARS = list(range(2011, LAST_YEAR + 1))
-TARGET_FORMAL = [38.0, 39.0, 42.5, 46.5, 52.0, 56.5, 65.0, 79.0, 89.5, 96.5, 106.0, 118.0, 125.5,
-                 130.0, 133.5, 136.5]
-TARGET_TEMP = [21.0, 21.7, 23.8, 25.9, 28.2, 30.4, 31.4, 32.0, 32.6, 31.5, 30.3, 28.0, 26.5, 26.0,
-               25.5, 25.0]
-TARGET_SECONDMENT = [14.3, 14.5, 15.0, 15.4, 15.8, 16.0, 15.6, 14.9, 14.3, 12.9, 11.6, 10.0, 8.8,
-                     8.2, 7.6, 7.0]
+TARGET_FORMAL = [
+    38.0,
+    39.0,
+    42.5,
+    46.5,
+    52.0,
+    56.5,
+    65.0,
+    79.0,
+    89.5,
+    96.5,
+    106.0,
+    118.0,
+    125.5,
+    130.0,
+    133.5,
+    136.5,
+]
+TARGET_TEMP = [21.0, 21.7, 23.8, 25.9, 28.2, 30.4, 31.4, 32.0, 32.6, 31.5, 30.3, 28.0, 26.5, 26.0, 25.5, 25.0]
+TARGET_SECONDMENT = [
+    14.3,
+    14.5,
+    15.0,
+    15.4,
+    15.8,
+    16.0,
+    15.6,
+    14.9,
+    14.3,
+    12.9,
+    11.6,
+    10.0,
+    8.8,
+    8.2,
+    7.6,
+    7.0,
+]
 GOVERNMENT_SHARE_POINTS = {2011: 0.08, 2012: 0.08, 2022: 0.11, 2026: 0.12}
 
 # Monthly hazards.
@@ -295,8 +363,7 @@ def four_week_periods_ending_between(first_day: int, last_day: int) -> tuple[int
 
 
 def four_week_ends_in_december(year: int) -> int:
-    k_min, k_max = four_week_periods_ending_between(day_number(year, 12, 1),
-                                                    day_number(year, 12, 31))
+    k_min, k_max = four_week_periods_ending_between(day_number(year, 12, 1), day_number(year, 12, 31))
     return max(0, k_max - k_min + 1)
 
 
@@ -314,8 +381,9 @@ def interpolate_year_points(points: dict[int, float], years: list[int]) -> np.nd
 # Small random helpers
 
 
-def weighted_pick(rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray,
-                  k: int) -> np.ndarray:
+def weighted_pick(
+    rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray, k: int
+) -> np.ndarray:
     """k distinct candidates drawn with probability proportional to weight (Efraimidis-Spirakis),
     in random order."""
     if k <= 0 or candidates.size == 0:
@@ -335,8 +403,9 @@ def stochastic_round(rng: np.random.Generator, x: float) -> int:
     return int(math.floor(x + rng.random()))
 
 
-def random_days_in_years(rng: np.random.Generator, n: int, first_year: np.ndarray | int,
-                         last_year: np.ndarray | int) -> np.ndarray:
+def random_days_in_years(
+    rng: np.random.Generator, n: int, first_year: np.ndarray | int, last_year: np.ndarray | int
+) -> np.ndarray:
     """A uniform random day between 1 January of first_year and 31 December of last_year."""
     first = first_day_of_month_index((np.asarray(first_year) - 1970) * 12)
     last = first_day_of_month_index((np.asarray(last_year) + 1 - 1970) * 12) - 1
@@ -412,8 +481,15 @@ def choose_end_years(rng: np.random.Generator, earliest: np.ndarray) -> np.ndarr
 
 
 def build_register(n: int, rng: np.random.Generator) -> Register:
-    categories = ["wajong_stock", "wajong_inflow", "wsw_stock", "wsw_inflow", "participatiewet",
-                  "indicatie", "wiw_id"]
+    categories = [
+        "wajong_stock",
+        "wajong_inflow",
+        "wsw_stock",
+        "wsw_inflow",
+        "participatiewet",
+        "indicatie",
+        "wiw_id",
+    ]
     shares = np.array([0.33, 0.10, 0.19, 0.03, 0.20, 0.11, 0.04])
     counts = np.floor(shares * n).astype(int)
     counts[0] += n - counts.sum()
@@ -427,14 +503,17 @@ def build_register(n: int, rng: np.random.Generator) -> Register:
     from1[stock] = random_days_in_years(rng, int(stock.sum()), 2010, 2011)
     from1[initial_load] = day_number(2010, 1, 1)
     m = category == 1
-    years = rng.choice(np.arange(2012, 2027), size=int(m.sum()),
-                       p=np.r_[[0.30, 0.30, 0.25], np.full(12, 0.15 / 12)])
+    years = rng.choice(
+        np.arange(2012, 2027), size=int(m.sum()), p=np.r_[[0.30, 0.30, 0.25], np.full(12, 0.15 / 12)]
+    )
     from1[m] = random_days_in_years(rng, int(m.sum()), years, years)
     m = category == 3
     from1[m] = random_days_in_years(rng, int(m.sum()), 2012, 2014)
     inflow_years = np.arange(2015, 2027)
-    for cat, profile in ((4, [4, 9, 11, 11, 10, 9, 8, 8, 8, 8, 7, 7]),
-                         (5, [1, 2, 6, 8, 9, 9, 9, 9, 9, 9, 9, 9])):
+    for cat, profile in (
+        (4, [4, 9, 11, 11, 10, 9, 8, 8, 8, 8, 7, 7]),
+        (5, [1, 2, 6, 8, 9, 9, 9, 9, 9, 9, 9, 9]),
+    ):
         m = category == cat
         p = np.array(profile, dtype=float) / sum(profile)
         years = rng.choice(inflow_years, size=int(m.sum()), p=p)
@@ -538,10 +617,17 @@ def build_employers(scale: float, rng: np.random.Generator) -> Employers:
     n_government = max(2, round(0.12 * n_total))
     n_market = max(2, n_total - n_sheltered - n_temp - n_government)
     n = n_market + n_government + n_temp + n_sheltered
-    kind = np.r_[np.full(n_market + n_government, EMPLOYER_REGULAR), np.full(n_temp, EMPLOYER_TEMP),
-                 np.full(n_sheltered, EMPLOYER_SHELTERED)]
-    base_sector = np.r_[np.full(n_market, MARKET), np.full(n_government, GOVERNMENT),
-                        np.full(n_temp, MARKET), np.full(n_sheltered, GOVERNMENT)]
+    kind = np.r_[
+        np.full(n_market + n_government, EMPLOYER_REGULAR),
+        np.full(n_temp, EMPLOYER_TEMP),
+        np.full(n_sheltered, EMPLOYER_SHELTERED),
+    ]
+    base_sector = np.r_[
+        np.full(n_market, MARKET),
+        np.full(n_government, GOVERNMENT),
+        np.full(n_temp, MARKET),
+        np.full(n_sheltered, GOVERNMENT),
+    ]
     # the first employer of each kind and sector is always there (small data stay valid)
     always_open = np.zeros(n, dtype=bool)
     always_open[[0, n_market, n_market + n_government]] = True
@@ -571,8 +657,9 @@ def build_employers(scale: float, rng: np.random.Generator) -> Employers:
 
     # four-weekly pay is a habit of small and medium market employers; large ones mostly pay monthly
     four_weekly_share = np.array([0.41, 0.25, 0.05])[size_class]
-    four_weekly_share = np.where(kind == EMPLOYER_TEMP, np.array([0.40, 0.30, 0.10])[size_class],
-                                 four_weekly_share)
+    four_weekly_share = np.where(
+        kind == EMPLOYER_TEMP, np.array([0.40, 0.30, 0.10])[size_class], four_weekly_share
+    )
     four_weekly_share = np.where(base_sector == GOVERNMENT, 0.0, four_weekly_share)
     four_weekly = rng.random(n) < four_weekly_share
 
@@ -597,10 +684,11 @@ def build_employers(scale: float, rng: np.random.Generator) -> Employers:
     years = np.arange(FIRST_YEAR, LAST_YEAR + 1)[:, None]
     switched = switches[None, :] & (years >= switch_year[None, :])
     sector = np.where(switched, 1 - base_sector[None, :], base_sector[None, :]).astype(np.int8)
-    subsector_by_year = np.where(sector == GOVERNMENT,
-                                 np.where(subsector[None, :] >= 0, subsector[None, :],
-                                          SUBSECTORS.index("overig_overheid")),
-                                 -1).astype(np.int8)
+    subsector_by_year = np.where(
+        sector == GOVERNMENT,
+        np.where(subsector[None, :] >= 0, subsector[None, :], SUBSECTORS.index("overig_overheid")),
+        -1,
+    ).astype(np.int8)
 
     # employees per year: a random walk around the drawn size
     steps = rng.normal(0.005, 0.05, (n_years, n))
@@ -612,12 +700,20 @@ def build_employers(scale: float, rng: np.random.Generator) -> Employers:
 
     # ids in random order, so that an id says nothing about the kind of employer
     order = rng.permutation(n)
-    return Employers(kind=kind[order], sector=sector[:, order],
-                     subsector=subsector_by_year[:, order], employees=employees_by_year[:, order],
-                     region=region[order], four_weekly=four_weekly[order],
-                     first_year=first_year[order], last_year=last_year[order],
-                     last_day=last_day[order], weight=weight[order],
-                     hours_noise=hours_noise[:, order], n=n)
+    return Employers(
+        kind=kind[order],
+        sector=sector[:, order],
+        subsector=subsector_by_year[:, order],
+        employees=employees_by_year[:, order],
+        region=region[order],
+        four_weekly=four_weekly[order],
+        first_year=first_year[order],
+        last_year=last_year[order],
+        last_day=last_day[order],
+        weight=weight[order],
+        hours_noise=hours_noise[:, order],
+        n=n,
+    )
 
 
 class EmployerSampler:
@@ -668,30 +764,48 @@ class SpellSink:
 
     def add(self, person, employer, relation, hours, start, end):
         keep = end >= start
-        self.parts.append((person[keep].astype(np.int32), employer[keep].astype(np.int32),
-                           relation[keep].astype(np.int8), hours[keep].astype(np.float32),
-                           start[keep].astype(np.int32), end[keep].astype(np.int32)))
+        self.parts.append(
+            (
+                person[keep].astype(np.int32),
+                employer[keep].astype(np.int32),
+                relation[keep].astype(np.int8),
+                hours[keep].astype(np.float32),
+                start[keep].astype(np.int32),
+                end[keep].astype(np.int32),
+            )
+        )
 
     def finish(self) -> dict[str, np.ndarray]:
         names = ["person", "employer", "relation", "hours", "start", "end"]
-        return {name: np.concatenate([part[i] for part in self.parts])
-                for i, name in enumerate(names)}
+        return {name: np.concatenate([part[i] for part in self.parts]) for i, name in enumerate(names)}
 
 
 def target_jobs(scale: float) -> np.ndarray:
     """[group, year - 2011] December jobs to aim for (market, government, temp, secondment)."""
     government_share = interpolate_year_points(GOVERNMENT_SHARE_POINTS, TARGET_YEARS)
     formal = np.array(TARGET_FORMAL)
-    return 1000.0 * scale * np.vstack([formal * (1 - government_share), formal * government_share,
-                                       np.array(TARGET_TEMP), np.array(TARGET_SECONDMENT)])
+    return (
+        1000.0
+        * scale
+        * np.vstack(
+            [
+                formal * (1 - government_share),
+                formal * government_share,
+                np.array(TARGET_TEMP),
+                np.array(TARGET_SECONDMENT),
+            ]
+        )
+    )
 
 
-def simulate_labour_market(register: Register, employers: Employers, last_year: int,
-                           scale: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def simulate_labour_market(
+    register: Register, employers: Employers, last_year: int, scale: float, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     n = register.n_persons
     n_months = 12 * (last_year - FIRST_YEAR + 1)
-    month_first = first_day_of_month_index(np.arange((FIRST_YEAR - 1970) * 12,
-                                                     (last_year + 1 - 1970) * 12 + 1))
+    month_first = first_day_of_month_index(
+        np.arange((FIRST_YEAR - 1970) * 12, (last_year + 1 - 1970) * 12 + 1)
+    )
     targets = target_jobs(scale)
 
     # the sheltered company of each Wsw person: one in the own region when there is one
@@ -702,8 +816,11 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
     low = np.searchsorted(sheltered_regions, register.region, side="left")
     high = np.searchsorted(sheltered_regions, register.region, side="right")
     has_local = high > low
-    pick = np.where(has_local, low + np.floor(rng.random(n) * np.maximum(high - low, 1)),
-                    np.floor(rng.random(n) * sheltered_ids.size)).astype(np.int64)
+    pick = np.where(
+        has_local,
+        low + np.floor(rng.random(n) * np.maximum(high - low, 1)),
+        np.floor(rng.random(n) * sheltered_ids.size),
+    ).astype(np.int64)
     sheltered_of_person = sheltered_ids[np.minimum(pick, sheltered_ids.size - 1)]
 
     a_employer = np.full(n, -1, dtype=np.int64)
@@ -764,12 +881,13 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
         # the weights of a job move from last December's to this December's through the year;
         # the first simulated year has no earlier stock to carry, so it uses its own December
         weeks_blend = 1.0 if year == FIRST_YEAR else blend
-        weeks = ((1 - weeks_blend) * december_weeks(year - 1) + weeks_blend * december_weeks(year))
+        weeks = (1 - weeks_blend) * december_weeks(year - 1) + weeks_blend * december_weeks(year)
         jobs_per_hour = weeks / HOURS_PER_DECEMBER_JOB  # [monthly, four-weekly]
         y_index = year - 2011
         target = (1 - blend) * targets[:, y_index - 1] + blend * targets[:, y_index]
-        registered = (((register.from1 <= t) & (t <= register.to1))
-                      | ((register.from2 <= t) & (t <= register.to2)))
+        registered = ((register.from1 <= t) & (t <= register.to1)) | (
+            (register.from2 <= t) & (t <= register.to2)
+        )
         wsw_allowed = (register.from1 <= t) & (t <= register.to1) & (t <= register.wsw_until)
         initial = t == 0
 
@@ -778,15 +896,25 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
         if active.size:
             relation = a_relation[active]
             group = job_group(a_employer[active], relation, sector_now)
-            hazard = np.array([HAZARD_REGULAR_MARKET, HAZARD_REGULAR_GOVERNMENT, HAZARD_TEMP,
-                               HAZARD_WSW_EXIT, HAZARD_WSW_EXIT])[group]
+            hazard = np.array(
+                [
+                    HAZARD_REGULAR_MARKET,
+                    HAZARD_REGULAR_GOVERNMENT,
+                    HAZARD_TEMP,
+                    HAZARD_WSW_EXIT,
+                    HAZARD_WSW_EXIT,
+                ]
+            )[group]
             hazard = hazard + np.where(registered[active] & (group <= G_TEMP), excess[group], 0.0)
             u = rng.random(active.size)
             leave = u < hazard
             sheltered = relation >= SECONDMENT
             leave |= sheltered & ~wsw_allowed[active]
-            back = ((relation == SECONDMENT) & ~leave
-                    & (rng.random(active.size) < HAZARD_SECONDMENT_RETURN + excess[G_SECONDMENT]))
+            back = (
+                (relation == SECONDMENT)
+                & ~leave
+                & (rng.random(active.size) < HAZARD_SECONDMENT_RETURN + excess[G_SECONDMENT])
+            )
             leavers = active[leave]
             close_a(leavers, end_days(leavers.size, m_first, m_last))
             last_separation[leavers] = t
@@ -814,8 +942,9 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
             a_employer[joins] = sheltered_of_person[joins]
             a_relation[joins] = INTERNAL
             a_hours[joins] = draw_weekly_hours(rng, joins.size, "sheltered")
-            a_start[joins] = (past_start_days(joins.size, 120) if initial
-                              else start_days(joins.size, m_first, m_last))
+            a_start[joins] = (
+                past_start_days(joins.size, 120) if initial else start_days(joins.size, m_first, m_last)
+            )
             wsw_done[joins] = True
 
         # 3. the secondment controller
@@ -824,8 +953,7 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
         stock = float(np.sum(a_hours[seconded]) * jobs_per_hour[0])
         mean_hours = float(np.mean(a_hours[seconded])) if seconded.size else 30.0
         k = stochastic_round(rng, (target[3] - stock) / (mean_hours * jobs_per_hour[0]))
-        excess[G_SECONDMENT] = np.clip((stock - target[3]) / max(stock, 1e-9), 0.0,
-                                       MAX_EXTRA_HAZARD)
+        excess[G_SECONDMENT] = np.clip((stock - target[3]) / max(stock, 1e-9), 0.0, MAX_EXTRA_HAZARD)
         pool = active[(a_relation[active] == INTERNAL) & ~switched[active]]
         chosen = weighted_pick(rng, pool, np.ones(pool.size), k)
         if chosen.size:
@@ -852,25 +980,25 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
         stock = stock_a + np.bincount(group_b, weights=jobs_b, minlength=3)[:3]
         count_a = np.bincount(group_a, minlength=3)[:3]
         # December jobs a new hire adds, on average (the current main jobs of the group)
-        mean_jobs = np.where(count_a > 0, stock_a / np.maximum(count_a, 1),
-                             25.0 * 4.4 / HOURS_PER_DECEMBER_JOB)
+        mean_jobs = np.where(
+            count_a > 0, stock_a / np.maximum(count_a, 1), 25.0 * 4.4 / HOURS_PER_DECEMBER_JOB
+        )
         hires = [stochastic_round(rng, (target[g] - stock[g]) / mean_jobs[g]) for g in range(3)]
         excess[:3] = np.clip((stock - target[:3]) / np.maximum(stock, 1e-9), 0.0, MAX_EXTRA_HAZARD)
         pool = np.flatnonzero(registered & (a_employer < 0))
-        weights = (register.employability[pool]
-                   * np.where(t - last_separation[pool] <= 2, 8.0, 1.0)
-                   * np.where(wsw_allowed[pool], 0.35, 1.0))
+        weights = (
+            register.employability[pool]
+            * np.where(t - last_separation[pool] <= 2, 8.0, 1.0)
+            * np.where(wsw_allowed[pool], 0.35, 1.0)
+        )
         chosen = weighted_pick(rng, pool, weights, sum(hires))
         groups = np.repeat(np.arange(3), hires)[: chosen.size]
 
         # 5. work while not registered: before registering, and after it ended
         unregistered_free = ~registered & (a_employer < 0)
-        before = (unregistered_free & (register.from1 > t)
-                  & (register.from1 - t <= PRE_REGISTRATION_MONTHS))
-        after = (unregistered_free & (register.to1 < t)
-                 & (t - register.to1 <= POST_REGISTRATION_MONTHS))
-        chance = np.where(before, HAZARD_PRE_REGISTRATION,
-                          np.where(after, HAZARD_POST_REGISTRATION, 0.0))
+        before = unregistered_free & (register.from1 > t) & (register.from1 - t <= PRE_REGISTRATION_MONTHS)
+        after = unregistered_free & (register.to1 < t) & (t - register.to1 <= POST_REGISTRATION_MONTHS)
+        chance = np.where(before, HAZARD_PRE_REGISTRATION, np.where(after, HAZARD_POST_REGISTRATION, 0.0))
         if initial:  # the stock of January 2012
             chance = np.minimum(chance * 12, 0.5)
         candidates = np.flatnonzero(chance > 0)
@@ -884,8 +1012,7 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
             a_employer[who] = draw_employers(rng, sampler, what, register.region[who])
             a_relation[who] = np.where(what == G_TEMP, TEMP_AGENCY, REGULAR)
             a_hours[who] = draw_weekly_hours(rng, who.size, "main")
-            a_start[who] = (past_start_days(who.size, 40) if initial
-                            else start_days(who.size, m_first, m_last))
+            a_start[who] = past_start_days(who.size, 40) if initial else start_days(who.size, m_first, m_last)
 
         # 6. second jobs
         pool = np.flatnonzero((a_employer >= 0) & (a_relation != INTERNAL) & (b_employer < 0))
@@ -896,8 +1023,9 @@ def simulate_labour_market(register: Register, employers: Employers, last_year: 
             b_employer[starters] = draw_employers(rng, sampler, what, register.region[starters])
             b_relation[starters] = np.where(what == G_TEMP, TEMP_AGENCY, REGULAR)
             b_hours[starters] = draw_weekly_hours(rng, starters.size, "second")
-            b_start[starters] = (past_start_days(starters.size, 25) if initial
-                                 else start_days(starters.size, m_first, m_last))
+            b_start[starters] = (
+                past_start_days(starters.size, 25) if initial else start_days(starters.size, m_first, m_last)
+            )
 
         # 7. employers closing at the end of the year take their jobs with them
         if month == 11:
@@ -963,21 +1091,32 @@ def expand_periods(spells: dict[str, np.ndarray], employers: Employers, year: in
     return candidate[spell_of_line], period_start, period_end
 
 
-def build_year_lines(spells: dict[str, np.ndarray], employers: Employers, year: int,
-                     rng: np.random.Generator) -> YearLines:
+def build_year_lines(
+    spells: dict[str, np.ndarray], employers: Employers, year: int, rng: np.random.Generator
+) -> YearLines:
     spell, period_start, period_end = expand_periods(spells, employers, year)
     person = spells["person"][spell]
     employer = spells["employer"][spell]
     # sorted by the written order; ties (two spells of one person at one employer in one period)
     # broken on the spell itself, so that the order does not depend on how spells were collected
-    order = np.lexsort((spells["end"][spell], spells["hours"][spell], spells["start"][spell],
-                        period_start, employer, person, period_end))
+    order = np.lexsort(
+        (
+            spells["end"][spell],
+            spells["hours"][spell],
+            spells["start"][spell],
+            period_start,
+            employer,
+            person,
+            period_end,
+        )
+    )
     spell, period_start, period_end = spell[order], period_start[order], period_end[order]
     person, employer = person[order], employer[order]
     relation = spells["relation"][spell]
 
-    covered = (np.minimum(spells["end"][spell], period_end)
-               - np.maximum(spells["start"][spell], period_start) + 1)
+    covered = (
+        np.minimum(spells["end"][spell], period_end) - np.maximum(spells["start"][spell], period_start) + 1
+    )
     n = spell.size
     noise = np.empty(n)
     regular = relation == REGULAR
@@ -989,14 +1128,20 @@ def build_year_lines(spells: dict[str, np.ndarray], employers: Employers, year: 
     u = rng.random(n)
     overtime = 1.05 + 0.25 * rng.random(n)
     leave = 0.6 + 0.35 * rng.random(n)
-    noise = np.where(regular & (u < 0.03), noise * overtime,
-                     np.where(regular & (u > 0.98), noise * leave, noise))
+    noise = np.where(
+        regular & (u < 0.03), noise * overtime, np.where(regular & (u > 0.98), noise * leave, noise)
+    )
     noise = np.where(temp & (u < 0.01), 0.0, noise)
     cents = np.rint(spells["hours"][spell].astype(np.float64) * covered / 7.0 * noise * 100.0)
 
     # merge two spells of one person at one employer in one period into one line
-    same = np.r_[False, (period_end[1:] == period_end[:-1]) & (person[1:] == person[:-1])
-                 & (employer[1:] == employer[:-1]) & (period_start[1:] == period_start[:-1])]
+    same = np.r_[
+        False,
+        (period_end[1:] == period_end[:-1])
+        & (person[1:] == person[:-1])
+        & (employer[1:] == employer[:-1])
+        & (period_start[1:] == period_start[:-1]),
+    ]
     if same.any():
         line = np.cumsum(~same) - 1
         cents = np.bincount(line, weights=cents)
@@ -1006,10 +1151,14 @@ def build_year_lines(spells: dict[str, np.ndarray], employers: Employers, year: 
     # at most 60 hours a week (well below 24 h a day), also after merging two spells
     limit = np.floor(MAX_WEEKLY_HOURS * 100 * (period_end - period_start + 1) / 7)
     cents = np.clip(cents, 0, limit).astype(np.int64)
-    return YearLines(person=person.astype(np.int32), employer=employer.astype(np.int32),
-                     period_start=period_start.astype(np.int32),
-                     period_end=period_end.astype(np.int32), relation=relation.astype(np.int8),
-                     cents=cents)
+    return YearLines(
+        person=person.astype(np.int32),
+        employer=employer.astype(np.int32),
+        period_start=period_start.astype(np.int32),
+        period_end=period_end.astype(np.int32),
+        relation=relation.astype(np.int8),
+        cents=cents,
+    )
 
 
 def count_lines(spells: dict[str, np.ndarray], employers: Employers, years: range) -> int:
@@ -1038,12 +1187,19 @@ def id_widths(n_persons: int, n_employers: int) -> tuple[int, int]:
     return max(7, len(str(n_persons))), max(6, len(str(n_employers)))
 
 
-def write_year_lines(con: duckdb.DuckDBPyConnection, lines: YearLines, path: Path, fmt: str,
-                     widths: tuple[int, int]) -> None:
-    frame = pd.DataFrame({
-        "p": lines.person + 1, "e": lines.employer + 1, "ps": lines.period_start,
-        "pe": lines.period_end, "r": lines.relation, "c": lines.cents,
-    })
+def write_year_lines(
+    con: duckdb.DuckDBPyConnection, lines: YearLines, path: Path, fmt: str, widths: tuple[int, int]
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "p": lines.person + 1,
+            "e": lines.employer + 1,
+            "ps": lines.period_start,
+            "pe": lines.period_end,
+            "r": lines.relation,
+            "c": lines.cents,
+        }
+    )
     con.register("lines_frame", frame)
     con.execute(f"""
         COPY (
@@ -1061,8 +1217,9 @@ def write_year_lines(con: duckdb.DuckDBPyConnection, lines: YearLines, path: Pat
 
 
 def write_register(con, register: Register, path: Path, fmt: str, widths) -> int:
-    frame = pd.DataFrame({"p": register.person + 1, "b": register.basis,
-                          "f": register.valid_from, "t": register.valid_to})
+    frame = pd.DataFrame(
+        {"p": register.person + 1, "b": register.basis, "f": register.valid_from, "t": register.valid_to}
+    )
     con.register("register_frame", frame)
     con.execute(f"""
         COPY (
@@ -1078,8 +1235,9 @@ def write_register(con, register: Register, path: Path, fmt: str, widths) -> int
     return len(frame)
 
 
-def write_employers(con, employers: Employers, group_hours: np.ndarray, years: range, path: Path,
-                    fmt: str, widths) -> int:
+def write_employers(
+    con, employers: Employers, group_hours: np.ndarray, years: range, path: Path, fmt: str, widths
+) -> int:
     """One row per employer and year of existence within `years`. group_hours[y, e]: paid hours
     of the generated (target-group) lines at the employer in that year."""
     rows_employer, rows_year = [], []
@@ -1091,17 +1249,23 @@ def write_employers(con, employers: Employers, group_hours: np.ndarray, years: r
     year = np.concatenate(rows_year)
     y = year - FIRST_YEAR
     generated = group_hours[year - years.start, employer]
-    employees = np.maximum(employers.employees[y, employer],
-                           np.ceil(1.25 * generated / HOURS_PER_EMPLOYEE_YEAR))
+    employees = np.maximum(
+        employers.employees[y, employer], np.ceil(1.25 * generated / HOURS_PER_EMPLOYEE_YEAR)
+    )
     size_class = np.where(employees < 25, 0, np.where(employees < 250, 1, 2))
     noise = employers.hours_noise[y, employer]
     total_hours = np.maximum(employees * HOURS_PER_EMPLOYEE_YEAR * noise, 1.25 * generated)
-    frame = pd.DataFrame({
-        "e": employer + 1, "y": year.astype(np.int32), "s": employers.sector[y, employer],
-        "g": employers.subsector[y, employer], "z": size_class.astype(np.int8),
-        "r": employers.region[employer].astype(np.int8),
-        "h": np.rint(total_hours * 100).astype(np.int64),
-    })
+    frame = pd.DataFrame(
+        {
+            "e": employer + 1,
+            "y": year.astype(np.int32),
+            "s": employers.sector[y, employer],
+            "g": employers.subsector[y, employer],
+            "z": size_class.astype(np.int8),
+            "r": employers.region[employer].astype(np.int8),
+            "h": np.rint(total_hours * 100).astype(np.int64),
+        }
+    )
     order = np.lexsort((frame["y"].to_numpy(), frame["e"].to_numpy()))
     frame = frame.iloc[order].reset_index(drop=True)
     con.register("employers_frame", frame)
@@ -1135,15 +1299,39 @@ def reader(out: Path, name: str, fmt: str, columns: dict[str, str]) -> str:
 
 
 def sanity_table(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, years: range) -> pd.DataFrame:
-    lines = reader(out, "payroll_lines", fmt, {
-        "person_id": "VARCHAR", "employer_id": "VARCHAR", "period_start": "DATE",
-        "period_end": "DATE", "relation_type": "VARCHAR", "paid_hours": "DECIMAL(9,2)"})
-    register = reader(out, "target_group_register", fmt, {
-        "person_id": "VARCHAR", "basis": "VARCHAR", "valid_from": "DATE", "valid_to": "DATE"})
-    employers = reader(out, "employers", fmt, {
-        "employer_id": "VARCHAR", "year": "INTEGER", "sector": "VARCHAR",
-        "government_subsector": "VARCHAR", "size_class": "VARCHAR",
-        "labour_market_region": "VARCHAR", "total_paid_hours": "DECIMAL(18,2)"})
+    lines = reader(
+        out,
+        "payroll_lines",
+        fmt,
+        {
+            "person_id": "VARCHAR",
+            "employer_id": "VARCHAR",
+            "period_start": "DATE",
+            "period_end": "DATE",
+            "relation_type": "VARCHAR",
+            "paid_hours": "DECIMAL(9,2)",
+        },
+    )
+    register = reader(
+        out,
+        "target_group_register",
+        fmt,
+        {"person_id": "VARCHAR", "basis": "VARCHAR", "valid_from": "DATE", "valid_to": "DATE"},
+    )
+    employers = reader(
+        out,
+        "employers",
+        fmt,
+        {
+            "employer_id": "VARCHAR",
+            "year": "INTEGER",
+            "sector": "VARCHAR",
+            "government_subsector": "VARCHAR",
+            "size_class": "VARCHAR",
+            "labour_market_region": "VARCHAR",
+            "total_paid_hours": "DECIMAL(18,2)",
+        },
+    )
     return con.execute(f"""
         WITH
         years AS (SELECT range AS year FROM range({years.start}, {years.stop})),
@@ -1213,7 +1401,8 @@ def parse_years(text: str) -> range:
         raise argparse.ArgumentTypeError(f"years must look like 2012-2026, not {text!r}") from None
     if not FIRST_YEAR <= first <= last <= LAST_YEAR:
         raise argparse.ArgumentTypeError(
-            f"years must lie within {FIRST_YEAR}-{LAST_YEAR} with first <= last, not {text!r}")
+            f"years must lie within {FIRST_YEAR}-{LAST_YEAR} with first <= last, not {text!r}"
+        )
     return range(first, last + 1)
 
 
@@ -1221,8 +1410,9 @@ def build_world(n_persons: int, last_year: int, seed: int):
     scale = n_persons / REFERENCE_PERSONS
     register = build_register(n_persons, np.random.Generator(np.random.PCG64([seed, 1])))
     employers = build_employers(scale, np.random.Generator(np.random.PCG64([seed, 2])))
-    spells = simulate_labour_market(register, employers, last_year, scale,
-                                    np.random.Generator(np.random.PCG64([seed, 3])))
+    spells = simulate_labour_market(
+        register, employers, last_year, scale, np.random.Generator(np.random.PCG64([seed, 3]))
+    )
     return register, employers, spells
 
 
@@ -1239,19 +1429,33 @@ def log(message: str, started: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Generate synthetic person-level payroll data (CONTRACT 1b) for the "
-                    "banenafspraak measurement. Synthetic: no real person.",
-        epilog="The module docstring documents every option and the realism assumptions.")
+        "banenafspraak measurement. Synthetic: no real person.",
+        epilog="The module docstring documents every option and the realism assumptions.",
+    )
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--persons", type=int, metavar="N",
-                      help=f"registered persons over the period (default {REFERENCE_PERSONS})")
-    size.add_argument("--lines", type=int, metavar="N",
-                      help="aim for about N payroll lines instead (persons from a pilot run)")
-    parser.add_argument("--years", type=parse_years, metavar="A-B",
-                        default=parse_years(f"{FIRST_YEAR}-{LAST_YEAR}"),
-                        help="years of period_end to write, e.g. 2012-2026 (default)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
-                        help=f"random seed (default {DEFAULT_SEED})")
+    size.add_argument(
+        "--persons",
+        type=int,
+        metavar="N",
+        help=f"registered persons over the period (default {REFERENCE_PERSONS})",
+    )
+    size.add_argument(
+        "--lines",
+        type=int,
+        metavar="N",
+        help="aim for about N payroll lines instead (persons from a pilot run)",
+    )
+    parser.add_argument(
+        "--years",
+        type=parse_years,
+        metavar="A-B",
+        default=parse_years(f"{FIRST_YEAR}-{LAST_YEAR}"),
+        help="years of period_end to write, e.g. 2012-2026 (default)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, metavar="S", help=f"random seed (default {DEFAULT_SEED})"
+    )
     parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -1268,15 +1472,17 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--persons must be at least 10")
 
     register, employers, spells = build_world(n_persons, years.stop - 1, args.seed)
-    log(f"simulated {n_persons} persons, {employers.n} employers, "
-        f"{spells['person'].size} spells", started)
+    log(f"simulated {n_persons} persons, {employers.n} employers, {spells['person'].size} spells", started)
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     # remove what an earlier run wrote here (either format), so the globs read only this run
     for old in sorted(out.iterdir()):
-        if old.is_file() and old.suffix in (".parquet", ".csv") and old.name.startswith(
-                ("payroll_lines", "target_group_register", "employers")):
+        if (
+            old.is_file()
+            and old.suffix in (".parquet", ".csv")
+            and old.name.startswith(("payroll_lines", "target_group_register", "employers"))
+        ):
             old.unlink()
     fmt = args.format
     widths = id_widths(n_persons, employers.n)
@@ -1289,18 +1495,17 @@ def main(argv: list[str] | None = None) -> int:
     written: list[str] = []
     group_hours = np.zeros((len(years), employers.n))
     for i, year in enumerate(years):
-        lines = build_year_lines(spells, employers, year,
-                                 np.random.Generator(np.random.PCG64([args.seed, 4, year])))
-        group_hours[i] = np.bincount(lines.employer, weights=lines.cents / 100.0,
-                                     minlength=employers.n)
+        lines = build_year_lines(
+            spells, employers, year, np.random.Generator(np.random.PCG64([args.seed, 4, year]))
+        )
+        group_hours[i] = np.bincount(lines.employer, weights=lines.cents / 100.0, minlength=employers.n)
         write_year_lines(con, lines, out / f"payroll_lines_{year}.{fmt}", fmt, widths)
         lines_per_year[str(year)] = int(lines.person.size)
         written.append(f"payroll_lines_{year}.{fmt}")
         log(f"payroll_lines_{year}.{fmt}: {lines.person.size} lines", started)
         del lines
     register_rows = write_register(con, register, out / f"target_group_register.{fmt}", fmt, widths)
-    employer_rows = write_employers(con, employers, group_hours, years,
-                                    out / f"employers.{fmt}", fmt, widths)
+    employer_rows = write_employers(con, employers, group_hours, years, out / f"employers.{fmt}", fmt, widths)
     total_lines = sum(lines_per_year.values())
     manifest = {
         "generator": "scripts/generate_payroll.py",
@@ -1331,11 +1536,12 @@ def main(argv: list[str] | None = None) -> int:
     print("December jobs the measurement would count (registered on 31 Dec; hours / 110.92):")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table.drop(columns="hours_without_sector").to_string(index=False))
-    print(f"payroll lines: {total_lines:,} in total; register rows: {register_rows:,}; "
-          f"employer-years: {employer_rows:,}")
+    print(
+        f"payroll lines: {total_lines:,} in total; register rows: {register_rows:,}; "
+        f"employer-years: {employer_rows:,}"
+    )
     if float(table["hours_without_sector"].sum()) > 0:
-        print("ERROR: regular December hours at employers without a row that year",
-              file=sys.stderr)
+        print("ERROR: regular December hours at employers without a row that year", file=sys.stderr)
         return 1
     log("done", started)
     return 0

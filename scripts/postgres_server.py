@@ -48,8 +48,9 @@ def raise_on_signal(signum, frame) -> None:
 
 def start(state: Path, port: int | None) -> int:
     server = PostgresServer(state, port=port).start()
-    print(f"# PostgreSQL runs in {server.data_dir} (PID {server.pid}); log {server.log_file}.",
-          file=sys.stderr)
+    print(
+        f"# PostgreSQL runs in {server.data_dir} (PID {server.pid}); log {server.log_file}.", file=sys.stderr
+    )
     for key, value in server.env.items():
         print(f"export {key}={shlex.quote(value)}")
     return 0
@@ -78,9 +79,11 @@ def build(state: Path, port: int | None, dbt_args: list[str]) -> int:
         if payroll_dir:
             started = time.monotonic()
             loaded = load_payroll_into_postgres(Path(payroll_dir), server.env)
-            print(f"Loaded the payroll files in {time.monotonic() - started:.1f} s: "
-                  + ", ".join(f"{table} {rows:,} rows" for table, rows in loaded.items()),
-                  flush=True)
+            print(
+                f"Loaded the payroll files in {time.monotonic() - started:.1f} s: "
+                + ", ".join(f"{table} {rows:,} rows" for table, rows in loaded.items()),
+                flush=True,
+            )
         command = [dbt_executable(), "build", "--target", "postgres", *dbt_args]
         dbt = subprocess.Popen(command, cwd=PROJECT_DIR, env={**os.environ, **server.env})
         returncode = dbt.wait()
@@ -107,13 +110,18 @@ def main(argv: list[str] | None = None) -> int:
         ("build", "start, load the payroll files, dbt build --target postgres, stop"),
     ):
         command = commands.add_parser(name, help=help_text)
-        command.add_argument("--state", type=Path, required=True,
-                             help="state folder: the cluster (data/), the log and the socket")
+        command.add_argument(
+            "--state",
+            type=Path,
+            required=True,
+            help="state folder: the cluster (data/), the log and the socket",
+        )
         if name != "stop":
             command.add_argument("--port", type=int, help="TCP port (default: a free one)")
         if name == "build":
-            command.add_argument("dbt_args", nargs=argparse.REMAINDER,
-                                 help="after --: extra arguments for dbt build")
+            command.add_argument(
+                "dbt_args", nargs=argparse.REMAINDER, help="after --: extra arguments for dbt build"
+            )
     args = parser.parse_args(argv)
     try:
         if args.command == "start":

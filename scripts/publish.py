@@ -63,7 +63,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata as package_metadata
 from pathlib import Path
 
@@ -126,8 +126,11 @@ PUBLICATION_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
             ("dbt_duckdb_version", "varchar", "dbt-duckdb of the publishing environment."),
             ("duckdb_version", "varchar", "DuckDB of the publishing process."),
             ("python_version", "varchar", "Python of the publishing process."),
-            ("input_fingerprints_known", "boolean not null",
-             "False when the working warehouse had no intermediate.int_input_fingerprints."),
+            (
+                "input_fingerprints_known",
+                "boolean not null",
+                "False when the working warehouse had no intermediate.int_input_fingerprints.",
+            ),
             ("is_current", "boolean not null", "True for the vintage the marts schema holds."),
             ("metadata", "varchar not null", "Its vintage.json, as text."),
         ),
@@ -158,9 +161,12 @@ PUBLICATION_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
             ("new_value", "varchar", "The value in the new vintage, as text."),
             ("old_vintage_id", "varchar not null", "The vintage compared against."),
             ("new_vintage_id", "varchar not null", "The current vintage."),
-            ("why", "varchar not null",
-             "The inputs whose fingerprints changed for the row's year, else for other years "
-             "(via), else: no input changed, with the git commits of both vintages."),
+            (
+                "why",
+                "varchar not null",
+                "The inputs whose fingerprints changed for the row's year, else for other years "
+                "(via), else: no input changed, with the git commits of both vintages.",
+            ),
         ),
     ),
 }
@@ -203,7 +209,9 @@ class Vintage:
             return None
         return {
             (row["measurement_year"], row["input_name"]): (
-                row["n_rows"], row["paid_hours"], row["fingerprint"]
+                row["n_rows"],
+                row["paid_hours"],
+                row["fingerprint"],
             )
             for row in self.metadata["input_fingerprints"]
         }
@@ -447,8 +455,7 @@ def _vintage_id(sequence: int, at: datetime) -> str:
 def input_fingerprints(connection, database: str = WORKING) -> list[dict] | None:
     """The rows of intermediate.int_input_fingerprints in `database`, or None if it has none."""
     (present,) = connection.execute(
-        "select count(*) from duckdb_tables() "
-        "where database_name = ? and schema_name = ? and table_name = ?",
+        "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
         [database, FINGERPRINTS_SCHEMA, FINGERPRINTS_TABLE],
     ).fetchone()
     if not present:
@@ -473,7 +480,11 @@ def input_fingerprints(connection, database: str = WORKING) -> list[dict] | None
 def _git(*args: str) -> str | None:
     try:
         completed = subprocess.run(
-            ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+            ["git", *args],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
             timeout=30,
         )
     except (OSError, subprocess.TimeoutExpired):
@@ -547,8 +558,7 @@ def _unchanged(
     if latest is None or latest.checksums() != {name: m.sha256 for name, m in marts.items()}:
         return False
     return fingerprints is None or (
-        latest.metadata["input_fingerprints_known"]
-        and latest.metadata["input_fingerprints"] == fingerprints
+        latest.metadata["input_fingerprints_known"] and latest.metadata["input_fingerprints"] == fingerprints
     )
 
 
@@ -597,21 +607,16 @@ def _reasons(old: Vintage, new: Vintage) -> tuple[dict[int, str], str]:
     if not changed:
         return {}, f"no input changed (code or rules changed: {commits})"
     by_year = {
-        year: f"{', '.join(names)} changed in {year}"
-        for year, names in changed.items()
-        if year is not None
+        year: f"{', '.join(names)} changed in {year}" for year, names in changed.items() if year is not None
     }
     via = "; ".join(
-        f"{'no year' if year is None else year}: {', '.join(names)}"
-        for year, names in changed.items()
+        f"{'no year' if year is None else year}: {', '.join(names)}" for year, names in changed.items()
     )
     return by_year, f"via {via}"
 
 
 def _parquet_columns(connection, path: Path) -> dict[str, str]:
-    described = connection.execute(
-        f"describe select * from read_parquet({_literal(str(path))})"
-    ).fetchall()
+    described = connection.execute(f"describe select * from read_parquet({_literal(str(path))})").fetchall()
     return {row[0]: row[1] for row in described}
 
 
@@ -621,9 +626,7 @@ def _mart_revisions_sql(connection, position: int, mart: str, old: Vintage, new:
     grain = tuple(new.metadata["marts"][mart]["grain"])
     new_relation = f"read_parquet({_literal(str(new.parquet(mart)))})"
     new_columns = _parquet_columns(connection, new.parquet(mart))
-    old_columns = _parquet_columns(connection, old.parquet(mart)) if old.parquet(
-        mart
-    ).is_file() else {}
+    old_columns = _parquet_columns(connection, old.parquet(mart)) if old.parquet(mart).is_file() else {}
     if all(key in old_columns for key in grain):
         old_relation = f"read_parquet({_literal(str(old.parquet(mart)))})"
     else:  # a mart new in this vintage (or with another grain): every row is added
@@ -631,14 +634,14 @@ def _mart_revisions_sql(connection, position: int, mart: str, old: Vintage, new:
     sides = {"o": old_columns, "n": new_columns}
 
     def text(alias: str, column: str) -> str:
-        return f"cast({alias}.{_quote(column)} as varchar)" if column in sides[alias] else (
-            "cast(null as varchar)"
+        return (
+            f"cast({alias}.{_quote(column)} as varchar)"
+            if column in sides[alias]
+            else ("cast(null as varchar)")
         )
 
     def key_text(alias: str) -> str:
-        parts = [
-            f"{_literal(key + '=')} || coalesce({text(alias, key)}, 'null')" for key in grain
-        ]
+        parts = [f"{_literal(key + '=')} || coalesce({text(alias, key)}, 'null')" for key in grain]
         return f"concat_ws(', ', {', '.join(parts)})"
 
     def year(alias: str) -> str:
@@ -682,12 +685,8 @@ def _mart_revisions_sql(connection, position: int, mart: str, old: Vintage, new:
 def revisions_query(connection, old: Vintage, new: Vintage) -> str:
     """SQL for the rows of publication.revisions between `old` and `new`, in their order."""
     by_year, otherwise = _reasons(old, new)
-    why = "".join(
-        f" when {year} then {_literal(reason)}" for year, reason in sorted(by_year.items())
-    )
-    why = f"case measurement_year{why} else {_literal(otherwise)} end" if why else _literal(
-        otherwise
-    )
+    why = "".join(f" when {year} then {_literal(reason)}" for year, reason in sorted(by_year.items()))
+    why = f"case measurement_year{why} else {_literal(otherwise)} end" if why else _literal(otherwise)
     marts = "\nunion all\n".join(
         _mart_revisions_sql(connection, position, mart, old, new)
         for position, mart in enumerate(new.metadata["marts"])
@@ -728,8 +727,7 @@ def _mart_metadata(connection) -> dict[str, dict]:
     present = {
         name: comment
         for name, comment in connection.execute(
-            "select table_name, comment from duckdb_tables() "
-            "where database_name = ? and schema_name = ?",
+            "select table_name, comment from duckdb_tables() where database_name = ? and schema_name = ?",
             [WORKING, SCHEMA],
         ).fetchall()
     }
@@ -737,8 +735,7 @@ def _mart_metadata(connection) -> dict[str, dict]:
         {
             name: comment
             for name, comment in connection.execute(
-                "select view_name, comment from duckdb_views() "
-                "where database_name = ? and schema_name = ?",
+                "select view_name, comment from duckdb_views() where database_name = ? and schema_name = ?",
                 [WORKING, SCHEMA],
             ).fetchall()
             if name not in present
@@ -768,9 +765,7 @@ def _comment_on(connection, target: str, comment: str | None, columns) -> None:
         connection.execute(f"comment on table {target} is {_literal(comment)}")
     for column in columns:
         if column[-1]:
-            connection.execute(
-                f"comment on column {target}.{_quote(column[0])} is {_literal(column[-1])}"
-            )
+            connection.execute(f"comment on column {target}.{_quote(column[0])} is {_literal(column[-1])}")
 
 
 def _insert_rows(connection, target: str, rows: list[tuple], batch: int = 500) -> None:
@@ -789,20 +784,22 @@ def _publication_rows(history: list[Vintage]) -> dict[str, list[tuple]]:
     vintages, fingerprints = [], []
     for vintage in history:
         meta, tools = vintage.metadata, vintage.metadata["tools"]
-        vintages.append((
-            vintage.id,
-            vintage.sequence,
-            datetime.strptime(meta["published_at"], "%Y-%m-%dT%H:%M:%SZ"),
-            meta["git"]["commit"],
-            meta["git"]["dirty"],
-            tools.get("dbt-core"),
-            tools.get("dbt-duckdb"),
-            tools.get("duckdb"),
-            tools.get("python"),
-            meta["input_fingerprints_known"],
-            vintage is history[-1],
-            _json_text(meta),
-        ))
+        vintages.append(
+            (
+                vintage.id,
+                vintage.sequence,
+                datetime.strptime(meta["published_at"], "%Y-%m-%dT%H:%M:%SZ"),
+                meta["git"]["commit"],
+                meta["git"]["dirty"],
+                tools.get("dbt-core"),
+                tools.get("dbt-duckdb"),
+                tools.get("duckdb"),
+                tools.get("python"),
+                meta["input_fingerprints_known"],
+                vintage is history[-1],
+                _json_text(meta),
+            )
+        )
         fingerprints += [
             (vintage.id, *(row[column] for column in FINGERPRINT_COLUMNS))
             for row in meta["input_fingerprints"]
@@ -818,9 +815,7 @@ def _stage_revisions(connection, previous: Vintage | None, current: Vintage) -> 
     columns = PUBLICATION_TABLES["revisions"][1]
     connection.execute(f"create or replace temp table {REVISIONS_STAGED} ({_definitions(columns)})")
     if previous is not None:
-        connection.execute(
-            f"insert into {REVISIONS_STAGED} {revisions_query(connection, previous, current)}"
-        )
+        connection.execute(f"insert into {REVISIONS_STAGED} {revisions_query(connection, previous, current)}")
     (count,) = connection.execute(f"select count(*) from {REVISIONS_STAGED}").fetchone()
     return count
 
@@ -832,8 +827,7 @@ def _write_database(
     schema publication, its tables (revisions from the staged temp table). Returns the rows of
     each publication table."""
     connection.execute(
-        f"attach {_literal(str(staged_db))} as {STAGED} "
-        f"(storage_version {_literal(STORAGE_VERSION)})"
+        f"attach {_literal(str(staged_db))} as {STAGED} (storage_version {_literal(STORAGE_VERSION)})"
     )
     try:
         connection.execute(f"create schema {STAGED}.{SCHEMA}")
@@ -868,9 +862,7 @@ def _write_database(
         connection.execute(f"detach {STAGED}")
     wal = staged_db.with_name(staged_db.name + ".wal")
     if wal.exists():
-        raise PublishError(
-            f"DuckDB left a write-ahead log {wal} after the checkpoint; not publishing."
-        )
+        raise PublishError(f"DuckDB left a write-ahead log {wal} after the checkpoint; not publishing.")
     _fsync_file(staged_db)
     return counts
 
@@ -887,8 +879,7 @@ def _verify_database(
         version = (tags or {}).get("storage_version", "")
         if not version.startswith(STORAGE_VERSION):
             raise PublishError(
-                f"The staged file {staged_db} has storage version {version!r}, "
-                f"not {STORAGE_VERSION}."
+                f"The staged file {staged_db} has storage version {version!r}, not {STORAGE_VERSION}."
             )
         tables = connection.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = ? "
@@ -924,8 +915,7 @@ def _write_parquet(connection, relation: str, staged: Path, expected: MartSummar
     order, read back and compared with `expected`."""
     order = _order_by(expected.grain, list(expected.columns))
     connection.execute(
-        f"copy (select * from {relation} order by {order}) "
-        f"to {_literal(str(staged))} ({PARQUET_OPTIONS})"
+        f"copy (select * from {relation} order by {order}) to {_literal(str(staged))} ({PARQUET_OPTIONS})"
     )
     found = relation_checksum(connection, f"read_parquet({_literal(str(staged))})", expected.grain)
     if found != expected:
@@ -939,17 +929,13 @@ def _manifest_text(published_db: Path, marts: dict[str, MartSummary]) -> str:
         "database": published_db.name,
         "schema": SCHEMA,
         "duckdb_storage_version": STORAGE_VERSION,
-        "checksum": (
-            "sha256 of the column names and types, then one JSON line per row in grain order"
-        ),
+        "checksum": ("sha256 of the column names and types, then one JSON line per row in grain order"),
         "marts": _mart_entries(marts, f"{PARQUET_DIR_NAME}/"),
     }
     return _json_text(manifest)
 
 
-def _stage_vintage(
-    staged: Path, staged_parquet: dict[str, Path], document: dict
-) -> Vintage:
+def _stage_vintage(staged: Path, staged_parquet: dict[str, Path], document: dict) -> Vintage:
     """A vintage folder under a temp name: the staged Parquet files, copied, and vintage.json."""
     staged.mkdir(parents=True)
     for name, source in staged_parquet.items():
@@ -992,19 +978,21 @@ def publish(working_db: Path, published_db: Path) -> PublishResult:
             _remove(stale)
         history = list_vintages(published_db)
         latest = history[-1] if history else None
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         sequence = latest.sequence + 1 if latest else 1
         final_vintage = vintages_dir(published_db) / _vintage_id(sequence, now)
 
         staged_db = _temp_name(published_db)
-        staged_parquet = {
-            name: _temp_name(parquet_dir(published_db) / f"{name}.parquet") for name in MARTS
-        }
+        staged_parquet = {name: _temp_name(parquet_dir(published_db) / f"{name}.parquet") for name in MARTS}
         staged_revisions = _temp_name(revisions_path(published_db))
         staged_manifest = _temp_name(manifest_path(published_db))
         staged_vintage = _temp_name(final_vintage)
         staged_files = [
-            staged_db, *staged_parquet.values(), staged_revisions, staged_manifest, staged_vintage
+            staged_db,
+            *staged_parquet.values(),
+            staged_revisions,
+            staged_manifest,
+            staged_vintage,
         ]
         try:
             with duckdb.connect() as connection:
@@ -1029,9 +1017,7 @@ def publish(working_db: Path, published_db: Path) -> PublishResult:
                     ).fetchone()
                     return PublishResult(
                         published_db=published_db,
-                        parquet_files={
-                            name: parquet_dir(published_db) / f"{name}.parquet" for name in MARTS
-                        },
+                        parquet_files={name: parquet_dir(published_db) / f"{name}.parquet" for name in MARTS},
                         manifest=manifest_path(published_db),
                         marts=marts,
                         vintage=latest,
@@ -1045,9 +1031,7 @@ def publish(working_db: Path, published_db: Path) -> PublishResult:
                     relation = f"{WORKING}.{SCHEMA}.{_quote(name)}"
                     _write_parquet(connection, relation, staged_parquet[name], marts[name])
                 if new_vintage:
-                    document = _vintage_metadata(
-                        final_vintage.name, sequence, now, marts, fingerprints
-                    )
+                    document = _vintage_metadata(final_vintage.name, sequence, now, marts, fingerprints)
                     history.append(_stage_vintage(staged_vintage, staged_parquet, document))
                 previous = history[-2] if len(history) > 1 else None
                 revision_rows = _stage_revisions(connection, previous, history[-1])
@@ -1144,13 +1128,15 @@ def list_command(published_db: Path) -> str:
             if before is None or before.checksums().get(name) != sha
         ]
         fingerprints = vintage.fingerprints()
-        rows.append((
-            vintage.id,
-            vintage.metadata["published_at"],
-            vintage.commit(),
-            "unknown" if fingerprints is None else str(len(fingerprints)),
-            "all (first)" if before is None else (", ".join(changed) or "none"),
-        ))
+        rows.append(
+            (
+                vintage.id,
+                vintage.metadata["published_at"],
+                vintage.commit(),
+                "unknown" if fingerprints is None else str(len(fingerprints)),
+                "all (first)" if before is None else (", ".join(changed) or "none"),
+            )
+        )
     columns = ["vintage", "published_at", "commit", "input fingerprints", "marts changed"]
     return _text_table(columns, rows)
 
@@ -1161,8 +1147,7 @@ def revisions_command(published_db: Path, against: str | None) -> str:
     vintages = list_vintages(published_db)
     if not vintages:
         raise PublishError(
-            f"No vintages in {vintages_dir(published_db)}: publish first "
-            "(python scripts/publish.py)."
+            f"No vintages in {vintages_dir(published_db)}: publish first (python scripts/publish.py)."
         )
     current = vintages[-1]
     if against is None:
@@ -1178,8 +1163,15 @@ def revisions_command(published_db: Path, against: str | None) -> str:
     table = _text_table(
         ["mart", "key", "column", "change", "old", "new", "why"],
         [
-            (r["mart"], r["grain_key"], r["column_name"], r["change"], r["old_value"],
-             r["new_value"], r["why"])
+            (
+                r["mart"],
+                r["grain_key"],
+                r["column_name"],
+                r["change"],
+                r["old_value"],
+                r["new_value"],
+                r["why"],
+            )
             for r in rows
         ],
     )
@@ -1199,14 +1191,15 @@ def _history_command(argv: list[str]) -> int:
     """`vintages` and `revisions [--against ID] [--list]`."""
     parser = argparse.ArgumentParser(
         prog=f"publish.py {argv[0]}",
-        description="List the vintages" if argv[0] == "vintages" else (
-            "Print the figures of the current vintage that differ from another vintage"
-        ),
+        description="List the vintages"
+        if argv[0] == "vintages"
+        else ("Print the figures of the current vintage that differ from another vintage"),
     )
     _published_db_option(parser)
     if argv[0] == "revisions":
         parser.add_argument(
-            "--against", metavar="ID",
+            "--against",
+            metavar="ID",
             help="the vintage to compare with: its id or sequence number (default: the one "
             "before the current vintage)",
         )
@@ -1233,9 +1226,7 @@ def main(argv: list[str] | None = None) -> int:
         epilog="Also: `publish.py vintages` and `publish.py revisions [--against ID]` "
         "(see `publish.py revisions --help`).",
     )
-    parser.add_argument(
-        "--working-db", type=Path, help="the warehouse dbt built (default: BANENAFSPRAAK_DB)"
-    )
+    parser.add_argument("--working-db", type=Path, help="the warehouse dbt built (default: BANENAFSPRAAK_DB)")
     _published_db_option(parser)
     args = parser.parse_args(argv)
     working_db = args.working_db.resolve() if args.working_db else working_db_path()

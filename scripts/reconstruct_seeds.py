@@ -107,7 +107,7 @@ import argparse
 import csv
 import math
 import sys
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -212,11 +212,7 @@ def read_published() -> list[dict]:
 
 
 def constraint_rows(published: list[dict]) -> list[dict]:
-    rows = [
-        r
-        for r in published
-        if r["status"] in CONSTRAINT_STATUSES and r["metric"] in CONSTRAINT_METRICS
-    ]
+    rows = [r for r in published if r["status"] in CONSTRAINT_STATUSES and r["metric"] in CONSTRAINT_METRICS]
     for r in rows:
         y = r["measurement_year"]
         low = y - 1 if r["metric"] == "yoy_delta" else y
@@ -296,8 +292,7 @@ def build_split_keys(published: list[dict]) -> list[dict]:
                 exact = m0 + (m1 - m0) * Fraction(year - before, nxt - before)
                 market_d = round_fraction(exact, 3)
                 src_m = src_g = (
-                    "assumed: linear interpolation between the published keys of "
-                    f"{before} and {nxt}"
+                    f"assumed: linear interpolation between the published keys of {before} and {nxt}"
                 )
             else:
                 market_d = round_fraction(published_keys[before][0], 3)
@@ -307,19 +302,19 @@ def build_split_keys(published: list[dict]) -> list[dict]:
                 )
             prov = "assumed"
         gov_d = Decimal(1) - market_d
-        rows.append(dict(measurement_year=year, sector="market", share=market_d,
-                         provenance=prov, source=src_m))
-        rows.append(dict(measurement_year=year, sector="government", share=gov_d,
-                         provenance=prov, source=src_g))
+        rows.append(
+            dict(measurement_year=year, sector="market", share=market_d, provenance=prov, source=src_m)
+        )
+        rows.append(
+            dict(measurement_year=year, sector="government", share=gov_d, provenance=prov, source=src_g)
+        )
     return rows
 
 
 def shares_from_key_rows(key_rows) -> dict[int, dict[str, Fraction]]:
     out: dict[int, dict[str, Fraction]] = {}
     for r in key_rows:
-        out.setdefault(int(r["measurement_year"]), {})[r["sector"]] = Fraction(
-            Decimal(str(r["share"]))
-        )
+        out.setdefault(int(r["measurement_year"]), {})[r["sector"]] = Fraction(Decimal(str(r["share"])))
     return out
 
 
@@ -451,8 +446,10 @@ def solve(published, shares):
     indicative = {
         r["measurement_year"]: r
         for r in published
-        if r["status"] == "indicative" and r["metric"] == "extra_jobs"
-        and r["sector"] == "total" and r["employment_form"] == "loan"
+        if r["status"] == "indicative"
+        and r["metric"] == "extra_jobs"
+        and r["sector"] == "total"
+        and r["employment_form"] == "loan"
     }
     for year in YEARS:
         if year == BASELINE_YEAR:
@@ -474,13 +471,15 @@ def solve(published, shares):
         if year in loan_anchor:
             weight[("L", year)] = W_ANCHOR
             loan_note[year] = (
-                "loan level pinned by published figures" if loan_source[year] == "pinned"
+                "loan level pinned by published figures"
+                if loan_source[year] == "pinned"
                 else "loan level from the indicative UWV figure"
             )
         else:
             weight[("L", year)] = W_INTERPOLATED
             loan_note[year] = (
-                f"loan level interpolated between the {a} and {b} loan anchors" if a != b
+                f"loan level interpolated between the {a} and {b} loan anchors"
+                if a != b
                 else f"loan level carried from {a}"
             )
 
@@ -488,7 +487,9 @@ def solve(published, shares):
     sector_extra: dict[int, dict[str, float]] = {}
     sector_note: dict[int, str] = {}
     for year in YEARS[1:]:
-        rows = {s: find_value(published, year, s, "total", "extra_jobs", CONSTRAINT_STATUSES) for s in SECTORS}
+        rows = {
+            s: find_value(published, year, s, "total", "extra_jobs", CONSTRAINT_STATUSES) for s in SECTORS
+        }
         if all(rows.values()):
             sector_extra[year] = {s: float(rows[s]["value_fraction"]) for s in SECTORS}
             derived = [s for s in SECTORS if rows[s]["status"] == "derived"]
@@ -551,10 +552,12 @@ def solve(published, shares):
     x = res.x
     solution = {(k, y): float(x[var_index(k, y)]) for k in KINDS for y in YEARS}
     slack = max(0.0, float(np.min(b_ub - a_ub @ x[:N_BASE]))) if len(b_ub) else float("nan")
-    print(f"LP solved: {len(constraints)} published figures as hard two-sided constraints "
-          f"(|unrounded - published| <= {HALF_WINDOW}), none relaxed; objective {res.fun:.3f}; "
-          f"smallest slack {slack:.4f} jobs (0 = on the {HALF_WINDOW} bound, still "
-          f"{EPS_JOBS} inside the rounding window)")
+    print(
+        f"LP solved: {len(constraints)} published figures as hard two-sided constraints "
+        f"(|unrounded - published| <= {HALF_WINDOW}), none relaxed; objective {res.fun:.3f}; "
+        f"smallest slack {slack:.4f} jobs (0 = on the {HALF_WINDOW} bound, still "
+        f"{EPS_JOBS} inside the rounding window)"
+    )
     print("ranges left by the hard constraints (jobs):")
     for year in YEARS:
         parts = []
@@ -568,8 +571,12 @@ def solve(published, shares):
         print(f"  {year}: " + "; ".join(parts))
 
     context = dict(
-        pinned=pinned, ranges=ranges, loan_note=loan_note, sector_note=sector_note,
-        ramp_note=ramp_note, baseline_total=baseline_total,
+        pinned=pinned,
+        ranges=ranges,
+        loan_note=loan_note,
+        sector_note=sector_note,
+        ramp_note=ramp_note,
+        baseline_total=baseline_total,
     )
     return solution, context
 
@@ -639,10 +646,16 @@ def build_hours_rows(solution, context) -> list[dict]:
                     note += "; " + division
             if hours <= 0:
                 sys.exit(f"non-positive hours for {year} {relation} {sector}: {hours}")
-            rows.append(dict(
-                measurement_year=year, relation_type=relation, employer_sector=sector,
-                paid_hours=hours, provenance=prov, provenance_note=note,
-            ))
+            rows.append(
+                dict(
+                    measurement_year=year,
+                    relation_type=relation,
+                    employer_sector=sector,
+                    paid_hours=hours,
+                    provenance=prov,
+                    provenance_note=note,
+                )
+            )
     return rows
 
 
@@ -733,8 +746,10 @@ def verify(published) -> bool:
     for row in published:
         if row["status"] not in CONSTRAINT_STATUSES:
             continue
-        label = (f"{row['measurement_year']} {row['sector']}/{row['employment_form']} "
-                 f"{row['metric']} = {row['value']} ({row['status']})")
+        label = (
+            f"{row['measurement_year']} {row['sector']}/{row['employment_form']} "
+            f"{row['metric']} = {row['value']} ({row['status']})"
+        )
         if row["metric"] in CONSTRAINT_METRICS:
             checked += 1
             value = unrounded(row)
@@ -758,21 +773,28 @@ def verify(published) -> bool:
         return indicative.get((y, s, f), "-")
 
     print()
-    print("year  key m/g      L(Y)  loan extra (ind)   Fm extra (ind)    Fg extra (ind)  "
-          "mkt extra  gov extra  sheltered")
+    print(
+        "year  key m/g      L(Y)  loan extra (ind)   Fm extra (ind)    Fg extra (ind)  "
+        "mkt extra  gov extra  sheltered"
+    )
     for y in YEARS:
+        secondment = hours[(y, "sheltered_secondment", "")]
+        sheltered = float(secondment / (secondment + hours[(y, "temp_agency", "")]))
+        loan = f"{float(loan_jobs[y]):8.0f} {float(extra(y, 'total', 'loan')):7.0f}"
         print(
             f"{y}  {float(shares[y]['market']):.3f}/{float(shares[y]['government']):.3f} "
-            f"{float(loan_jobs[y]):8.0f} {float(extra(y, 'total', 'loan')):7.0f} ({ind(y, 'total', 'loan'):>6}) "
+            f"{loan} ({ind(y, 'total', 'loan'):>6}) "
             f"{float(extra(y, 'market', 'formal')):7.0f} ({ind(y, 'market', 'formal'):>6}) "
             f"{float(extra(y, 'government', 'formal')):7.0f} ({ind(y, 'government', 'formal'):>6}) "
             f"{float(extra(y, 'market', 'total')):9.0f} {float(extra(y, 'government', 'total')):9.0f} "
-            f"{float(hours[(y, 'sheltered_secondment', '')] / (hours[(y, 'sheltered_secondment', '')] + hours[(y, 'temp_agency', '')])):9.3f}"
+            f"{sheltered:9.3f}"
         )
     fm12 = jobs[(BASELINE_YEAR, "market", "formal")]
     fg12 = jobs[(BASELINE_YEAR, "government", "formal")]
-    print(f"baseline {BASELINE_YEAR}: formal market {float(fm12):.1f}, formal government "
-          f"{float(fg12):.1f}, loan {float(loan_jobs[BASELINE_YEAR]):.1f} jobs")
+    print(
+        f"baseline {BASELINE_YEAR}: formal market {float(fm12):.1f}, formal government "
+        f"{float(fg12):.1f}, loan {float(loan_jobs[BASELINE_YEAR]):.1f} jobs"
+    )
     print(f"largest |unrounded - published| over extra_jobs/yoy_delta/jobs: {float(worst):.4f} jobs")
     print()
     if mismatches:
@@ -791,7 +813,8 @@ def verify(published) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--check", action="store_true",
+        "--check",
+        action="store_true",
         help="only verify the existing seed CSVs against the published figures",
     )
     args = parser.parse_args()

@@ -49,7 +49,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-
 from publish import MARTS, PUBLICATION_SCHEMA, SCHEMA, published_db_path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -277,9 +276,7 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
         if form == "total" and sector != "total" and row["target_extra_jobs"] is not None:
             targets[(year, sector)] = int(row["target_extra_jobs"])
             target_origin[year] = "marts"
-    for row in _read_seed(
-        seeds_dir, "targets", ("measurement_year", "sector", "target_extra_jobs")
-    ):
+    for row in _read_seed(seeds_dir, "targets", ("measurement_year", "sector", "target_extra_jobs")):
         key = (int(row["measurement_year"]), row["sector"])
         value = int(row["target_extra_jobs"])
         if key in targets and targets[key] != value:
@@ -444,8 +441,7 @@ class Svg:
         if h < 0:
             y, h = y + h, -h
         self.add(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{max(h, 0.5):.1f}" '
-            f'fill="{fill}"{extra}/>'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{max(h, 0.5):.1f}" fill="{fill}"{extra}/>'
         )
 
     def render(self) -> str:
@@ -488,9 +484,7 @@ def chart_extra_vs_target(data: ReportData, sector: str) -> str:
     """Extra jobs (measured) against the target path, one sector, 2012 to the last target year."""
     first = data.years[0]
     last = max([year for year, _ in data.targets] + data.years)
-    svg = Svg(
-        f"chart-extra-{sector}", 530, 300, f"Extra banen en doelstelling, {SECTOR_NL[sector]}"
-    )
+    svg = Svg(f"chart-extra-{sector}", 530, 300, f"Extra banen en doelstelling, {SECTOR_NL[sector]}")
     measured = [(y, data.comparison[(y, sector, "total")]["extra_jobs"]) for y in data.years]
     target = sorted((y, v) for (y, s), v in data.targets.items() if s == sector)
     peak = max([v for _, v in measured] + [v for _, v in target] + [1])
@@ -501,9 +495,7 @@ def chart_extra_vs_target(data: ReportData, sector: str) -> str:
     plot.y_axis()
 
     def x(year: float) -> float:
-        return (
-            plot.left + 12 + (year - first) / max(last - first, 1) * (plot.right - plot.left - 24)
-        )
+        return plot.left + 12 + (year - first) / max(last - first, 1) * (plot.right - plot.left - 24)
 
     for year in range(first, last + 1):
         svg.line(x(year), plot.bottom, x(year), plot.bottom + 4, COLOUR["axis"])
@@ -572,9 +564,7 @@ def chart_formal_loan(data: ReportData) -> str:
     for index, (year, formal, loan) in enumerate(rows):
         x = plot.left + index * band + (band - width) / 2
         svg.rect(x, plot.y(formal), width, plot.bottom - plot.y(formal), COLOUR["formal"])
-        svg.rect(
-            x, plot.y(formal + loan), width, plot.y(formal) - plot.y(formal + loan), COLOUR["loan"]
-        )
+        svg.rect(x, plot.y(formal + loan), width, plot.y(formal) - plot.y(formal + loan), COLOUR["loan"])
         total_jobs = data.comparison[(year, "total", "total")]["jobs_rounded"]
         svg.text(x + width / 2, plot.y(formal + loan) - 5, nl_int(total_jobs), size=10)
         svg.text(x + width / 2, plot.bottom + 18, str(year))
@@ -587,9 +577,7 @@ def chart_year_on_year(data: ReportData) -> str:
     svg = Svg("chart-year-on-year", 1080, 300, "Ontwikkeling ten opzichte van het jaar ervoor")
     years = sorted({y for y, s, f in data.year_on_year if f == "total"})
     values = {
-        (y, s): data.year_on_year[(y, s, "total")]["delta"]
-        for y in years
-        for s in ("market", "government")
+        (y, s): data.year_on_year[(y, s, "total")]["delta"] for y in years for s in ("market", "government")
     }
     high = max(list(values.values()) + [0])
     low = min(list(values.values()) + [0])
@@ -631,12 +619,8 @@ def chart_split_key(data: ReportData) -> str:
     for index, year in enumerate(data.years):
         x = plot.left + index * band + (band - width) / 2
         market = keys[(year, "market")]
-        assumed = (
-            market.provenance != "published" or keys[(year, "government")].provenance != "published"
-        )
-        svg.rect(
-            x, plot.y(market.share), width, plot.bottom - plot.y(market.share), COLOUR["market"]
-        )
+        assumed = market.provenance != "published" or keys[(year, "government")].provenance != "published"
+        svg.rect(x, plot.y(market.share), width, plot.bottom - plot.y(market.share), COLOUR["market"])
         svg.rect(x, plot.top, width, plot.y(market.share) - plot.top, COLOUR["government"])
         if assumed:
             svg.rect(x, plot.top, width, plot.bottom - plot.top, "url(#assumed-hatch)")
@@ -666,20 +650,14 @@ def chart_split_key(data: ReportData) -> str:
 def chart_projection(data: ReportData, sector: str) -> str:
     """Measured extra jobs, the trend of the last measured years projected to the horizon (a
     projection, not a forecast), and the target path, one sector."""
-    rows = sorted(
-        (row for row in data.projection if row["sector"] == sector), key=lambda row: row["year"]
-    )
-    svg = Svg(f"chart-projectie-{sector}", 530, 300, f"Projectie tot {rows[-1]['year']}, "
-              f"{SECTOR_NL[sector]}")
+    rows = sorted((row for row in data.projection if row["sector"] == sector), key=lambda row: row["year"])
+    svg = Svg(f"chart-projectie-{sector}", 530, 300, f"Projectie tot {rows[-1]['year']}, {SECTOR_NL[sector]}")
     first = data.years[0]
     last = rows[-1]["year"]
     measured = [(y, data.comparison[(y, sector, "total")]["extra_jobs"]) for y in data.years]
     # No trend while fewer measured years than the trend needs follow the baseline.
-    trend = [(row["year"], row["trend_extra_jobs"]) for row in rows
-             if row["trend_extra_jobs"] is not None]
-    target = sorted(
-        (y, v) for (y, s), v in data.targets.items() if s == sector and first <= y <= last
-    )
+    trend = [(row["year"], row["trend_extra_jobs"]) for row in rows if row["trend_extra_jobs"] is not None]
+    target = sorted((y, v) for (y, s), v in data.targets.items() if s == sector and first <= y <= last)
     values = [v for _, v in measured + trend + target]
     top, step = nice_ceiling(max(values + [1]) * 1.04)
     low = min(values + [0])
@@ -828,13 +806,18 @@ def chart_horizontal_bars(
         tick += step
     for index, (label, vals) in enumerate(rows):
         y0 = 34 + index * row_height + 5
-        svg.text(label_right, y0 + 6 * len(vals) + 4, label, size=11, anchor="end",
-                 colour=COLOUR["text"])
+        svg.text(label_right, y0 + 6 * len(vals) + 4, label, size=11, anchor="end", colour=COLOUR["text"])
         for offset, (value, colour) in enumerate(vals):
             y = y0 + offset * 12
             if value is None:
-                svg.text(x(0) + 4, y + 9, "geheim (minder dan 10 personen of afgeleid)",
-                         size=10, anchor="start", colour=COLOUR["muted"])
+                svg.text(
+                    x(0) + 4,
+                    y + 9,
+                    "geheim (minder dan 10 personen of afgeleid)",
+                    size=10,
+                    anchor="start",
+                    colour=COLOUR["muted"],
+                )
                 continue
             svg.rect(min(x(0), x(value)), y, abs(x(value) - x(0)), 10, colour)
             anchor = "start" if value >= 0 else "end"
@@ -850,7 +833,9 @@ def chart_quota_levy(data: ReportData) -> str:
     by_key = {(row["quota_year"], row["sector"]): row for row in data.quota}
     svg = Svg("chart-quotumheffing", 1080, 300, "Quotumheffing per jaar")
     amounts = [
-        float(by_key[(y, s)]["what_if_levy_eur"] or 0) for y in years for s in ("market", "government")
+        float(by_key[(y, s)]["what_if_levy_eur"] or 0)
+        for y in years
+        for s in ("market", "government")
         if (y, s) in by_key
     ]
     top, step = nice_ceiling(max(amounts + [1]) * 1.1)
@@ -866,8 +851,14 @@ def chart_quota_levy(data: ReportData) -> str:
             value = float(row["what_if_levy_eur"])
             activated = bool(row["is_activated"])
             extra = "" if activated else ' fill-opacity="0.45"'
-            svg.rect(x + offset * width / 2, plot.y(value), width / 2 - 2,
-                     plot.bottom - plot.y(value), COLOUR[sector], extra)
+            svg.rect(
+                x + offset * width / 2,
+                plot.y(value),
+                width / 2 - 2,
+                plot.bottom - plot.y(value),
+                COLOUR[sector],
+                extra,
+            )
         svg.text(x + width / 2, plot.bottom + 18, str(year))
     svg.heading(plot.left, "Heffing (overheid, geactiveerd) en wat-als-heffing (markt), in euro")
     return svg.render()
@@ -927,22 +918,16 @@ def _table(
     num = ' class="num"'
     head = "".join(f"<th{num if numeric else ''}>{esc(text)}</th>" for text, numeric in headers)
     if groups:
-        group_cells = "".join(
-            f'<th colspan="{span}" class="group">{esc(text)}</th>' for text, span in groups
-        )
+        group_cells = "".join(f'<th colspan="{span}" class="group">{esc(text)}</th>' for text, span in groups)
         head = f"{group_cells}</tr><tr>{head}"
     body = []
     for cells, row_class in rows:
         tds = "".join(
-            f'<td class="{"num" if numeric else "text"}">{esc(text)}</td>'
-            for text, numeric in cells
+            f'<td class="{"num" if numeric else "text"}">{esc(text)}</td>' for text, numeric in cells
         )
         tr_class = f' class="{row_class}"' if row_class else ""
         body.append(f"<tr{tr_class}>{tds}</tr>")
-    return (
-        f"<table{id_attr}{class_attr}><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    return f"<table{id_attr}{class_attr}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _legend(items: list[tuple[str, str, str]]) -> str:
@@ -961,9 +946,7 @@ def _legend(items: list[tuple[str, str, str]]) -> str:
 def section_table_1(data: ReportData) -> str:
     year = data.report_year
     rows = []
-    for (key, _), (label, market, government, total) in zip(
-        TABLE_1_ROWS, table_1(data), strict=True
-    ):
+    for (key, _), (label, market, government, total) in zip(TABLE_1_ROWS, table_1(data), strict=True):
         rows.append(
             (
                 [
@@ -1020,8 +1003,7 @@ def section_targets(data: ReportData) -> str:
             row = data.comparison.get((year, sector, "total"))
             if sector == "total":
                 target = (
-                    data.targets.get((year, "market"), 0)
-                    + data.targets.get((year, "government"), 0)
+                    data.targets.get((year, "market"), 0) + data.targets.get((year, "government"), 0)
                     if (year, "market") in data.targets
                     else None
                 )
@@ -1121,9 +1103,7 @@ def section_year_on_year(data: ReportData) -> str:
                 row = data.year_on_year.get((year, sector, form))
                 cells.append((nl_signed(row["delta_rounded"]) if row else "", True))
         rows.append((cells, ""))
-    headers = [("Jaar", False)] + [
-        (form, True) for _ in SECTORS for form in ("formeel", "inleen", "totaal")
-    ]
+    headers = [("Jaar", False)] + [(form, True) for _ in SECTORS for form in ("formeel", "inleen", "totaal")]
     table = _table(
         headers,
         rows,
@@ -1151,9 +1131,7 @@ def section_split_key(data: ReportData) -> str:
         market, government = keys[(year, "market")], keys[(year, "government")]
         provenance = PROVENANCE_NL.get(market.provenance, market.provenance)
         source = (
-            market.source
-            if market.source == government.source
-            else f"{market.source}; {government.source}"
+            market.source if market.source == government.source else f"{market.source}; {government.source}"
         )
         rows.append(
             (
@@ -1233,10 +1211,7 @@ def section_assumptions(data: ReportData) -> str:
         key_rows.append(
             (
                 [(str(year), False)]
-                + [
-                    (nl_percent(keys[s].share) if s in keys else "", True)
-                    for s in ("market", "government")
-                ]
+                + [(nl_percent(keys[s].share) if s in keys else "", True) for s in ("market", "government")]
                 + [("; ".join(sources) + unused, False)],
                 "",
             )
@@ -1256,9 +1231,7 @@ def section_assumptions(data: ReportData) -> str:
         "loonregels per persoon gebouwd, dan gelden de aannames over de uren niet; "
         "verdeelsleutels en doelstellingen komen altijd uit de seeds.</p>"
         f"<h3>Verloonde uren: {len(assumed_hours)} aangenomen rijen (seeds/december_hours.csv)</h3>"
-        + _table(
-            hours_headers, grouped(assumed_hours), table_id="tabel-aanname-uren", css_class="small"
-        )
+        + _table(hours_headers, grouped(assumed_hours), table_id="tabel-aanname-uren", css_class="small")
         + f"<h3>Verdeelsleutel: {len(assumed_keys)} aangenomen aandelen (seeds/split_keys.csv)</h3>"
         + _table(
             [("Jaar", False), ("Markt", True), ("Overheid", True), ("Aanname", False)],
@@ -1326,8 +1299,7 @@ def section_projection(data: ReportData) -> str:
                     (nl_int(data.comparison[(last, sector, "total")]["extra_jobs_rounded"]), True),
                     (nl_int(end["trend_extra_jobs_rounded"]), True),
                     (nl_int(end["target_extra_jobs"]), True),
-                    (nl_signed(end["gap_to_target"]) if end["gap_to_target"] is not None else "",
-                     True),
+                    (nl_signed(end["gap_to_target"]) if end["gap_to_target"] is not None else "", True),
                     (nl_int(end["needed_extra_jobs_per_year_rounded"]), True),
                 ],
                 "total" if sector == "total" else "",
@@ -1348,8 +1320,7 @@ def section_projection(data: ReportData) -> str:
         table_id="tabel-projectie",
     )
     return (
-        head
-        + f'<p class="note">Een projectie, geen prognose: {esc(label)}. De lijn door de extra '
+        head + f'<p class="note">Een projectie, geen prognose: {esc(label)}. De lijn door de extra '
         "banen van de laatste meetjaren (kleinste kwadraten) is doorgetrokken tot "
         f"{horizon}. 'Nodig per jaar' is wat er elk jaar bij moet komen om de doelstelling van "
         f"{horizon} vanaf het laatste meetjaar te halen.</p>"
@@ -1371,9 +1342,7 @@ def section_projection(data: ReportData) -> str:
 
 
 def section_merged(data: ReportData) -> str:
-    head = (
-        '<section id="sectie-zonder-splitsing"><h2>Zonder splitsing markt en overheid</h2>'
-    )
+    head = '<section id="sectie-zonder-splitsing"><h2>Zonder splitsing markt en overheid</h2>'
     if not data.merged:
         return head + '<p class="note">Geen meetjaren.</p></section>'
     by_key = {(row["measurement_year"], row["employment_form"]): row for row in data.merged}
@@ -1405,14 +1374,11 @@ def section_merged(data: ReportData) -> str:
         css_class="small",
     )
     return (
-        head
-        + "<p>Het wetsvoorstel van Kamerstuk 36 449 schaft de splitsing in markt en overheid af: "
+        head + "<p>Het wetsvoorstel van Kamerstuk 36 449 schaft de splitsing in markt en overheid af: "
         "één doelstelling (125.000 extra banen in 2026, de som van beide) en geen verdeelsleutel "
         "nodig voor het totaal. Deze meting telt inleenbanen niet uit over de sectoren; het "
         "totaal is gelijk aan dat van tabel 1.</p>"
-        + _legend(
-            [("line", COLOUR["total"], "extra banen"), ("dashed", COLOUR["target"], "doelstelling")]
-        )
+        + _legend([("line", COLOUR["total"], "extra banen"), ("dashed", COLOUR["target"], "doelstelling")])
         + "<figure>"
         + chart_merged(data)
         + "</figure>"
@@ -1451,8 +1417,7 @@ def section_subsectors(data: ReportData) -> str:
                 [
                     (
                         None if row["is_suppressed"] else row["extra_jobs_rounded"],
-                        COLOUR["government"] if row["employment_form"] == "formal"
-                        else COLOUR["loan"],
+                        COLOUR["government"] if row["employment_form"] == "formal" else COLOUR["loan"],
                     )
                 ],
             )
@@ -1477,13 +1442,10 @@ def section_subsectors(data: ReportData) -> str:
         css_class="small",
     )
     return (
-        head
-        + "<p>Formele dienstverbanden bij overheidswerkgevers per subsector; inleenbanen hebben "
+        head + "<p>Formele dienstverbanden bij overheidswerkgevers per subsector; inleenbanen hebben "
         "geen subsector en staan apart (het overheidsdeel volgens de verdeelsleutel). Een cel van "
         "minder dan 10 personen is geheim, en zo nodig ook een tweede cel, zodat de eerste niet "
-        "uit de totalen is terug te rekenen.</p>"
-        + published
-        + f"<figure>{chart}</figure>{table}</section>"
+        "uit de totalen is terug te rekenen.</p>" + published + f"<figure>{chart}</figure>{table}</section>"
     )
 
 
@@ -1523,8 +1485,7 @@ def section_regions(data: ReportData) -> str:
         css_class="small",
     )
     return (
-        head
-        + "<p>Alleen formele dienstverbanden: bij inleenverbanden is de regio van de inlener niet "
+        head + "<p>Alleen formele dienstverbanden: bij inleenverbanden is de regio van de inlener niet "
         "bekend. Dezelfde geheimhouding als bij de subsectoren.</p>"
         + _legend([("box", COLOUR["market"], "markt"), ("box", COLOUR["government"], "overheid")])
         + f"<figure>{chart}</figure>"
@@ -1544,18 +1505,17 @@ def section_quota(data: ReportData) -> str:
                     (str(row["quota_year"]), False),
                     (SECTOR_NL[row["sector"]], False),
                     ("ja" if row["is_activated"] else "nee", False),
-                    (f"{nl_decimal(float(percentage), 2)}%" if percentage is not None else "",
-                     True),
+                    (f"{nl_decimal(float(percentage), 2)}%" if percentage is not None else "", True),
                     (f"{nl_decimal(float(published), 2)}%" if published is not None else "", True),
                     (nl_int(row["liable_employers"]), True),
                     (
-                        f"\u20ac {nl_int(int(row['levy_eur']))}"
-                        if row["levy_eur"] is not None else "",
+                        f"\u20ac {nl_int(int(row['levy_eur']))}" if row["levy_eur"] is not None else "",
                         True,
                     ),
                     (
                         f"\u20ac {nl_int(int(row['what_if_levy_eur']))}"
-                        if row["what_if_levy_eur"] is not None else "",
+                        if row["what_if_levy_eur"] is not None
+                        else "",
                         True,
                     ),
                     (row["input_status"], False),
@@ -1632,8 +1592,7 @@ def section_quota(data: ReportData) -> str:
         "tabel per jaar noemt wat er ontbreekt.</p>"
     )
     return (
-        head
-        + "<p>Het quotumpercentage per sector is (banen nulmeting A + meetellende extra banen B) "
+        head + "<p>Het quotumpercentage per sector is (banen nulmeting A + meetellende extra banen B) "
         "\u00d7 1.331 / (werknemersbanen D \u00d7 1.623), naar beneden afgerond op twee "
         "decimalen. Een werkgever met ten minste 40.575 verloonde uren betaalt \u20ac 5.000 per "
         "ontbrekende baan (naar beneden afgerond op één decimaal). Geactiveerd voor de overheid "
@@ -1769,17 +1728,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--published-db",
         type=Path,
-        help="the published marts (default: BANENAFSPRAAK_PUBLISHED_DB, else "
-        "published/banenafspraak.duckdb)",
+        help="the published marts (default: BANENAFSPRAAK_PUBLISHED_DB, else published/banenafspraak.duckdb)",
     )
     parser.add_argument(
         "--out",
         type=Path,
         help=f"the HTML file to write (default: {REPORT_NAME} beside the published file)",
     )
-    parser.add_argument(
-        "--year", type=int, help="measurement year of table 1 (default: the latest)"
-    )
+    parser.add_argument("--year", type=int, help="measurement year of table 1 (default: the latest)")
     parser.add_argument(
         "--seeds-dir",
         type=Path,

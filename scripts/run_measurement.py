@@ -23,13 +23,14 @@ Steps, each only when the one before succeeded:
    manifest beside it, replaced by one atomic rename. A failed build or validation exits non-zero
    and leaves the published files exactly as they were.
 4. The visual report (scripts/render_report.py): published/report.html, beside the published file.
-5. The record of what was measured (step 0), then the letter's tables: the analyses `letter_table_1` and `letter_year_on_year`, compiled by dbt
-   and run on the PUBLISHED marts, i.e. on what BI tools see. Only the `bron` column (how many of a
-   row's figures were published by the ministry) comes from the published-figures seed, which lives
-   in the working warehouse and is not published. With --skip-publish or --skip-build everything is
-   read from the working warehouse.
+5. The record of what was measured (step 0), then the letter's tables: the analyses
+   `letter_table_1` and `letter_year_on_year`, compiled by dbt and run on the PUBLISHED marts,
+   i.e. on what BI tools see. Only the `bron` column (how many of a row's figures were published
+   by the ministry) comes from the published-figures seed, which lives in the working warehouse
+   and is not published. With --skip-publish or --skip-build everything is read from the working
+   warehouse.
 
-With --target spark, spark_cluster or postgres (profiles.yml; README section "Other engines") the
+With --target spark, spark_cluster or postgres (profiles.yml; docs/engines.md) the
 marts are built on that engine instead (scripts/engines.py):
 
 1. The input files are checked in DuckDB first (`dbt run-operation check_input_files --target
@@ -98,8 +99,9 @@ def warehouse_path() -> Path:
     return working_db_path()
 
 
-def invoke_dbt(args: list[str], quiet: bool = False, on_failure: str = "",
-               env: dict[str, str] | None = None) -> None:
+def invoke_dbt(
+    args: list[str], quiet: bool = False, on_failure: str = "", env: dict[str, str] | None = None
+) -> None:
     """Run one dbt command from the project root in a child process; exit with dbt's failure.
 
     A child process, not dbtRunner: dbt-duckdb keeps its DuckDB connection open for the life of
@@ -108,7 +110,10 @@ def invoke_dbt(args: list[str], quiet: bool = False, on_failure: str = "",
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt if dbt.exists() else "dbt"), *args]
     completed = subprocess.run(
-        command, cwd=PROJECT_DIR, check=False, stdout=subprocess.DEVNULL if quiet else None,
+        command,
+        cwd=PROJECT_DIR,
+        check=False,
+        stdout=subprocess.DEVNULL if quiet else None,
         env=None if env is None else {**os.environ, **env},
     )
     if completed.returncode != 0:
@@ -246,8 +251,14 @@ def build_on_engine(target: str) -> None:
         # The format the files have, as the build on the engine will find it, in DuckDB (which
         # can list the folder): CSV is refused for another engine before it is started or loaded.
         invoke_dbt(
-            ["run-operation", "payroll_format", "--args", json.dumps({"engine": target}),
-             "--target", "duckdb"],
+            [
+                "run-operation",
+                "payroll_format",
+                "--args",
+                json.dumps({"engine": target}),
+                "--target",
+                "duckdb",
+            ],
             on_failure=f" Nothing was built on {target}.",
         )
     invoke_dbt(
@@ -261,22 +272,26 @@ def build_on_engine(target: str) -> None:
             state = Path(os.environ.get("BANENAFSPRAAK_SPARK_STATE", "target/spark"))
             if not state.is_absolute():
                 state = PROJECT_DIR / state
-            invoke_dbt(build, env=spark_session_env(
-                state,
-                cores=int(os.environ.get("BANENAFSPRAAK_SPARK_CORES", "2")),
-                memory=os.environ.get("BANENAFSPRAAK_SPARK_MEMORY", "4g"),
-            ))
+            invoke_dbt(
+                build,
+                env=spark_session_env(
+                    state,
+                    cores=int(os.environ.get("BANENAFSPRAAK_SPARK_CORES", "2")),
+                    memory=os.environ.get("BANENAFSPRAAK_SPARK_MEMORY", "4g"),
+                ),
+            )
         elif target == "spark_cluster":
             state = PROJECT_DIR / "target" / "spark_cluster" / time.strftime("%Y%m%d-%H%M%S")
-            print(f"Starting a Spark cluster (master, worker, Thrift server) in {state} ...",
-                  flush=True)
+            print(f"Starting a Spark cluster (master, worker, Thrift server) in {state} ...", flush=True)
             with SparkCluster(state) as cluster:
                 invoke_dbt(build, env=cluster.env)
         elif target == "postgres":
             if payroll_dir:
                 loaded = load_payroll_into_postgres(Path(payroll_dir), dict(os.environ))
-                print("Loaded the payroll files into PostgreSQL: "
-                      + ", ".join(f"{table} {rows:,} rows" for table, rows in loaded.items()))
+                print(
+                    "Loaded the payroll files into PostgreSQL: "
+                    + ", ".join(f"{table} {rows:,} rows" for table, rows in loaded.items())
+                )
             invoke_dbt(build)
     except EngineUnavailable as error:
         sys.exit(f"Nothing was built on {target}: {error}")
@@ -368,9 +383,11 @@ def unchanged_since_last_run(working_db: Path, published_db: Path) -> dict | Non
         return None
     dbt = Path(sys.executable).with_name("dbt")
     fingerprinted = subprocess.run(
-        [str(dbt if dbt.exists() else "dbt"), "run", "--select", "int_input_fingerprints",
-         "--quiet"],
-        cwd=PROJECT_DIR, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [str(dbt if dbt.exists() else "dbt"), "run", "--select", "int_input_fingerprints", "--quiet"],
+        cwd=PROJECT_DIR,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     if fingerprinted.returncode != 0:
         return None
@@ -385,19 +402,24 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, help="measurement year to print (default: the latest)")
     parser.add_argument(
-        "--skip-build", action="store_true",
+        "--skip-build",
+        action="store_true",
         help="print only, from the existing warehouse: no dbt build, no validation, no publish",
     )
     parser.add_argument(
-        "--skip-publish", action="store_true",
+        "--skip-publish",
+        action="store_true",
         help="build and validate, but do not publish; print from the working warehouse",
     )
     parser.add_argument(
-        "--force-build", action="store_true",
+        "--force-build",
+        action="store_true",
         help="build, validate and publish even when nothing changed since the last run",
     )
     parser.add_argument(
-        "--target", choices=TARGETS, default="duckdb",
+        "--target",
+        choices=TARGETS,
+        default="duckdb",
         help="the engine to build on (profiles.yml); default duckdb. On another engine only the "
         "input check and the build run: validation, publish and the letter's tables are skipped",
     )

@@ -51,13 +51,15 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__.splitlines()[0],
         usage="%(prog)s [--state DIR] [--cores N] [--memory M] [--keep-running] [-- <dbt args>]",
     )
-    parser.add_argument("--state", type=Path, help="state folder (default: a fresh target/spark_cluster/<timestamp>)")
+    parser.add_argument(
+        "--state", type=Path, help="state folder (default: a fresh target/spark_cluster/<timestamp>)"
+    )
     parser.add_argument("--cores", type=int, default=2, help="cores of the worker (default 2)")
     parser.add_argument("--memory", default="2g", help="memory of the worker, e.g. 2g (default)")
-    parser.add_argument("--keep-running", action="store_true",
-                        help="leave the cluster running after the build")
-    parser.add_argument("dbt_args", nargs=argparse.REMAINDER,
-                        help="after --: extra arguments for dbt build")
+    parser.add_argument(
+        "--keep-running", action="store_true", help="leave the cluster running after the build"
+    )
+    parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="after --: extra arguments for dbt build")
     args = parser.parse_args(argv)
     dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
 
@@ -71,9 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Starting a Spark cluster (master, worker, Thrift server) in {state} ...", flush=True)
         started = time.monotonic()
         cluster.start()
-        print(f"Spark cluster up in {time.monotonic() - started:.0f} s: Thrift port "
-              f"{cluster.thrift_port}, master {cluster.master_url}, logs in {cluster.log_dir}.",
-              flush=True)
+        print(
+            f"Spark cluster up in {time.monotonic() - started:.0f} s: Thrift port "
+            f"{cluster.thrift_port}, master {cluster.master_url}, logs in {cluster.log_dir}.",
+            flush=True,
+        )
         env = {**os.environ, **cluster.env}
         command = [dbt_executable(), "build", "--target", "spark_cluster", *dbt_args]
         dbt = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)

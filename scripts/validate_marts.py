@@ -60,8 +60,7 @@ DATASOURCE_NAME = "banenafspraak"
 BATCH_DEFINITION_NAME = "whole_dataframe"
 KEY_COLUMNS = ("measurement_year", "sector", "employment_form")
 # pandas dtypes of an integer column as DuckDB hands it over (nullable columns come as IntNDtype).
-INTEGER_TYPES = ["int8", "int16", "int32", "int64", "Int8Dtype", "Int16Dtype", "Int32Dtype",
-                 "Int64Dtype"]
+INTEGER_TYPES = ["int8", "int16", "int32", "int64", "Int8Dtype", "Int16Dtype", "Int32Dtype", "Int64Dtype"]
 UNROUNDED_TOLERANCE = 1e-6
 # Published figures whose value the marts must reproduce (as the dbt singular test does).
 CHECKED_STATUSES = ("published", "revised", "derived")
@@ -110,8 +109,17 @@ BASELINE_COMPARISON = Mart(
     "mart_baseline_comparison",
     (*PARTS, "total"),
     (*FORMS, "total"),
-    (*KEY_COLUMNS, "jobs", "jobs_rounded", "baseline_jobs", "extra_jobs", "extra_jobs_rounded",
-     "target_extra_jobs", "target_shortfall", "target_met"),
+    (
+        *KEY_COLUMNS,
+        "jobs",
+        "jobs_rounded",
+        "baseline_jobs",
+        "extra_jobs",
+        "extra_jobs_rounded",
+        "target_extra_jobs",
+        "target_shortfall",
+        "target_met",
+    ),
 )
 YEAR_ON_YEAR = Mart(
     "mart_year_on_year",
@@ -124,8 +132,14 @@ FORMAL_LOAN_BREAKDOWN = Mart(
     "mart_formal_loan_breakdown",
     (*PARTS, "total"),
     FORMS,
-    (*KEY_COLUMNS, "jobs", "share_of_sector_jobs", "extra_jobs", "share_of_sector_extra_jobs",
-     "split_key_share"),
+    (
+        *KEY_COLUMNS,
+        "jobs",
+        "share_of_sector_jobs",
+        "extra_jobs",
+        "share_of_sector_extra_jobs",
+        "split_key_share",
+    ),
 )
 MARTS = (FCT_JOBS, BASELINE_COMPARISON, YEAR_ON_YEAR, FORMAL_LOAN_BREAKDOWN)
 
@@ -168,9 +182,7 @@ def grain_expectations(mart: Mart) -> list[gxe.Expectation]:
         gxe.ExpectColumnDistinctValuesToEqualSet(
             column="measurement_year",
             value_set={"$PARAMETER": mart.years_parameter},
-            description=(
-                f"The years run from the {first_year} to the latest measured year without a gap."
-            ),
+            description=(f"The years run from the {first_year} to the latest measured year without a gap."),
         ),
         gxe.ExpectTableRowCountToEqual(
             value={"$PARAMETER": mart.row_count_parameter},
@@ -299,9 +311,7 @@ def formal_loan_breakdown_expectations() -> list[gxe.Expectation]:
 
 def totals_expectations() -> list[gxe.Expectation]:
     return [
-        gxe.ExpectTableRowCountToBeBetween(
-            min_value=1, description="There are totals to check."
-        ),
+        gxe.ExpectTableRowCountToBeBetween(min_value=1, description="There are totals to check."),
         gxe.ExpectColumnValuesToNotBeNull(
             column="unrounded_difference",
             description="Every total row has its part rows, and all part rows their total row.",
@@ -311,8 +321,7 @@ def totals_expectations() -> list[gxe.Expectation]:
             min_value=-UNROUNDED_TOLERANCE,
             max_value=UNROUNDED_TOLERANCE,
             description=(
-                "The unrounded total equals the sum of its unrounded parts within "
-                f"{UNROUNDED_TOLERANCE:g}."
+                f"The unrounded total equals the sum of its unrounded parts within {UNROUNDED_TOLERANCE:g}."
             ),
         ),
         gxe.ExpectColumnValuesToBeBetween(
@@ -388,13 +397,13 @@ def gx_context(project_root: Path) -> FileDataContext:
     """
     context = gx.get_context(mode="file", project_root_dir=str(project_root))
     progress_bars = context.variables.progress_bars
-    if context.variables.analytics_enabled is not False or not progress_bars or any(
-        progress_bars.get(key, True) for key in ("globally", "metric_calculations")
+    if (
+        context.variables.analytics_enabled is not False
+        or not progress_bars
+        or any(progress_bars.get(key, True) for key in ("globally", "metric_calculations"))
     ):
         context.variables.analytics_enabled = False
-        context.variables.progress_bars = ProgressBarsConfig(
-            globally=False, metric_calculations=False
-        )
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         context.variables.save()
 
     try:
@@ -410,12 +419,8 @@ def gx_context(project_root: Path) -> FileDataContext:
             batch_definition = asset.get_batch_definition(BATCH_DEFINITION_NAME)
         except KeyError:
             batch_definition = asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)
-        suite = with_stored_ids(
-            context, gx.ExpectationSuite(name=asset_name, expectations=expectations())
-        )
-        validation_definition = gx.ValidationDefinition(
-            name=asset_name, data=batch_definition, suite=suite
-        )
+        suite = with_stored_ids(context, gx.ExpectationSuite(name=asset_name, expectations=expectations()))
+        validation_definition = gx.ValidationDefinition(name=asset_name, data=batch_definition, suite=suite)
         context.checkpoints.add_or_update(
             gx.Checkpoint(
                 name=asset_name,
@@ -454,18 +459,11 @@ def read_warehouse(path: Path, with_published_figures: bool) -> dict[str, pd.Dat
         if with_published_figures:
             wanted += ["seeds.published_figures", "seeds.targets"]
         if not any(table.startswith("marts.") for table in tables):
-            raise WarehouseError(
-                f"the warehouse {path} has no schema marts: run dbt build first."
-            )
+            raise WarehouseError(f"the warehouse {path} has no schema marts: run dbt build first.")
         missing = [table for table in wanted if table not in tables]
         if missing:
-            raise WarehouseError(
-                f"the warehouse {path} lacks {', '.join(missing)}: run dbt build first."
-            )
-        return {
-            table.split(".", 1)[1]: connection.execute(f"select * from {table}").df()
-            for table in wanted
-        }
+            raise WarehouseError(f"the warehouse {path} lacks {', '.join(missing)}: run dbt build first.")
+        return {table.split(".", 1)[1]: connection.execute(f"select * from {table}").df() for table in wanted}
     finally:
         connection.close()
 
@@ -491,9 +489,7 @@ def totals_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             keys = ["measurement_year", other_column]
             totals = mart[mart[split_column] == "total"][[*keys, unrounded, rounded]]
             summed = (
-                mart[mart[split_column].isin(parts)]
-                .groupby(keys, as_index=False)[[unrounded, rounded]]
-                .sum()
+                mart[mart[split_column].isin(parts)].groupby(keys, as_index=False)[[unrounded, rounded]].sum()
             )
             joined = totals.merge(summed, on=keys, how="outer", suffixes=("_total", "_parts"))
             pieces.append(
@@ -507,12 +503,10 @@ def totals_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
                         "parts": " + ".join(parts),
                         "unrounded_total": joined[f"{unrounded}_total"],
                         "unrounded_parts": joined[f"{unrounded}_parts"],
-                        "unrounded_difference": joined[f"{unrounded}_total"]
-                        - joined[f"{unrounded}_parts"],
+                        "unrounded_difference": joined[f"{unrounded}_total"] - joined[f"{unrounded}_parts"],
                         "rounded_total": joined[f"{rounded}_total"],
                         "rounded_parts": joined[f"{rounded}_parts"],
-                        "rounded_difference": joined[f"{rounded}_total"]
-                        - joined[f"{rounded}_parts"],
+                        "rounded_difference": joined[f"{rounded}_total"] - joined[f"{rounded}_parts"],
                     }
                 )
             )
@@ -548,8 +542,10 @@ def published_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .merge(targets, on=["measurement_year", "sector"], how="left")
     )
     measured = joined["measurement_year"].isin(frames[BASELINE_COMPARISON.name]["measurement_year"])
-    target = joined["target_extra_jobs"].astype("Float64").where(
-        measured, joined["seed_target_extra_jobs"].astype("Float64")
+    target = (
+        joined["target_extra_jobs"]
+        .astype("Float64")
+        .where(measured, joined["seed_target_extra_jobs"].astype("Float64"))
     )
     candidates = {
         "extra_jobs": joined["extra_jobs_rounded"].astype("Float64"),
@@ -609,8 +605,7 @@ def expectation_parameters(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
     return {
         **years,
         **{
-            mart.row_count_parameter: len(years[mart.years_parameter]) * mart.cells_per_year
-            for mart in MARTS
+            mart.row_count_parameter: len(years[mart.years_parameter]) * mart.cells_per_year for mart in MARTS
         },
     }
 
@@ -658,9 +653,7 @@ def details(result: dict[str, Any], kwargs: dict[str, Any]) -> str:
         parts.append(f"{result.get('unexpected_count', len(examples))} unexpected row(s)")
         rendered = []
         for example in examples[:MAX_EXAMPLES]:
-            where = ", ".join(
-                f"{key}={short(item)}" for key, item in example.items() if key != column
-            )
+            where = ", ".join(f"{key}={short(item)}" for key, item in example.items() if key != column)
             value = f"{short(example.get(column))} at " if column else ""
             rendered.append(f"{value}({where})")
         parts.append("e.g. " + "; ".join(rendered))
@@ -776,9 +769,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parameters = expectation_parameters(frames)
 
     context = gx_context(args.gx_project_root.resolve())
-    run_id = RunIdentifier(
-        run_name="validate_marts", run_time=datetime.datetime.now(datetime.UTC)
-    )
+    run_id = RunIdentifier(run_name="validate_marts", run_time=datetime.datetime.now(datetime.UTC))
     failures: list[str] = []
     identifiers: list[Any] = []
     evaluated = 0
@@ -796,9 +787,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line)
     skipped = "" if compare_published else " (published figures not compared)"
     print(
-        f"{len(failures)} of {evaluated} expectations failed on {len(batches)} "
-        f"frames{skipped}." if failures else
-        f"All {evaluated} expectations passed on {len(batches)} frames{skipped}."
+        f"{len(failures)} of {evaluated} expectations failed on {len(batches)} frames{skipped}."
+        if failures
+        else f"All {evaluated} expectations passed on {len(batches)} frames{skipped}."
     )
     if args.no_docs:
         print("Data Docs: not built (--no-docs).")
