@@ -319,3 +319,54 @@ def test_the_letter_selector_builds_the_letter_and_nothing_beyond(tmp_path):
             "mart_quota_levy",
         )
     }, names
+
+
+PAYROLL_MODELS = (
+    "stg_payroll__payroll_lines",
+    "stg_payroll__target_group_register",
+    "stg_payroll__employers",
+    "int_payroll_lines_by_file_and_year",
+    "int_payroll_lines_classified",
+    "int_payroll_counted_hours_by_person",
+    "int_payroll_employer_year_hours",
+    "int_payroll_rows_rejected",
+)
+
+
+def test_one_graph_the_payroll_models_are_built_empty_on_the_seed(built):
+    """One graph: without a payroll folder the person-level models are built all the same, from
+    empty relations, and the measurement reads the seed (macro measurement_input)."""
+    statuses = built.statuses()
+    assert {name: statuses.get(name) for name in PAYROLL_MODELS} == dict.fromkeys(PAYROLL_MODELS, "success")
+    with built.connect() as connection:
+        for name in PAYROLL_MODELS:
+            schema = "staging" if name.startswith("stg_") else "intermediate"
+            assert connection.execute(f"select count(*) from {schema}.{name}").fetchone() == (0,), name
+        seed_hours = connection.execute(
+            "select sum(paid_hours) from staging.stg_seeds__december_hours where employment_form is not null"
+        ).fetchone()
+        measured_hours = connection.execute(
+            "select sum(paid_hours) from intermediate.int_december_hours_aggregated"
+        ).fetchone()
+    assert seed_hours == measured_hours and seed_hours[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("chosen", "message"),
+    [
+        ("person_level", "var measurement_input is person_level, but BANENAFSPRAAK_PAYROLL_DIR is not set"),
+        ("survey", "var measurement_input is 'survey': use aggregated"),
+    ],
+)
+def test_measurement_input_refuses_what_it_cannot_measure(chosen, message, tmp_path):
+    run = run_dbt(
+        PROJECT_DIR,
+        tmp_path,
+        "compile",
+        "--select",
+        "int_december_hours_aggregated",
+        "--vars",
+        f"{{measurement_input: {chosen}}}",
+    )
+    assert run.returncode != 0
+    assert message in " ".join(run.output.split()), run.output[-3000:]

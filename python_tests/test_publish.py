@@ -1072,7 +1072,7 @@ def test_a_second_run_on_an_unchanged_state_builds_validates_and_publishes_nothi
     stubbed_run, tmp_path, monkeypatch
 ):
     """After a run that published, the next run fingerprints the input (a real `dbt run
-    --select int_input_fingerprints` on the warehouse) and, nothing having changed, only prints.
+    --select +int_input_fingerprints` on the warehouse) and, nothing having changed, only prints.
     A warehouse whose marts no longer are the recorded ones (another build wrote it) is built
     again; so is a record of another project state."""
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))

@@ -13,7 +13,7 @@ Steps, each only when the one before succeeded:
 
 0. When the last run recorded what it measured (`<warehouse>.measured.json`, beside the warehouse)
    and nothing has changed since, nothing else runs: the input is fingerprinted again (`dbt run
-   --select int_input_fingerprints`, one cheap pass) and compared, with the project's files, the
+   --select +int_input_fingerprints`, one cheap pass) and compared, with the project's files, the
    tool versions, the published vintage and the warehouse's marts; then table 1 is printed from the
    published file. Any difference, or --force-build, runs the steps below.
 1. `dbt build` into the working warehouse, BANENAFSPRAAK_DB (default: target/banenafspraak.duckdb).
@@ -368,7 +368,7 @@ def current_state(working_db: Path, published_db: Path) -> dict:
 
 def unchanged_since_last_run(working_db: Path, published_db: Path) -> dict | None:
     """The state the last successful main job recorded, when nothing has changed since: the
-    input (fingerprinted again, one cheap pass: `dbt run --select int_input_fingerprints`), the
+    input (fingerprinted again, one cheap pass: `dbt run --select +int_input_fingerprints`), the
     project's files and the tools are the same, the published files are still that run's
     vintage, and the warehouse still holds its marts. None otherwise, and whenever any of it
     cannot be told (no record, no warehouse, a failing fingerprint run): then the job builds."""
@@ -383,7 +383,7 @@ def unchanged_since_last_run(working_db: Path, published_db: Path) -> dict | Non
         return None
     dbt = Path(sys.executable).with_name("dbt")
     fingerprinted = subprocess.run(
-        [str(dbt if dbt.exists() else "dbt"), "run", "--select", "int_input_fingerprints", "--quiet"],
+        [str(dbt if dbt.exists() else "dbt"), "run", "--select", "+int_input_fingerprints", "--quiet"],
         cwd=PROJECT_DIR,
         check=False,
         stdout=subprocess.DEVNULL,

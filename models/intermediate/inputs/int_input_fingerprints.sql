@@ -35,12 +35,11 @@ employers as (
 
 payroll_lines_by_file_and_year as (
     select
-        {{ measurement_year_of('period_end') }} as measurement_year,
+        measurement_year,
         file_name,
-        count(*) as n_rows,
-        sum(paid_hours) as paid_hours
-    from payroll_lines
-    group by {{ measurement_year_of('period_end') }}, file_name
+        n_lines as n_rows,
+        paid_hours
+    from {{ ref('int_payroll_lines_by_file_and_year') }}
 ),
 
 file_digests as (

@@ -3,8 +3,16 @@
 
 with
 
+-- The input side, counted straight from the files (int_payroll_lines_by_file_and_year).
 december_input as (
-    select * from {{ ref('int_payroll_december_lines_summed') }}
+    select
+        measurement_year,
+        cast(sum(n_december_lines) as bigint) as n_lines,
+        cast(sum(december_paid_hours) as decimal(38, 2)) as paid_hours
+    from {{ ref('int_payroll_lines_by_file_and_year') }}
+    where measurement_year is not null
+    group by measurement_year
+    having sum(n_december_lines) > 0
 ),
 
 classified as (

@@ -7,7 +7,11 @@
 }}
 
 {#- Every payroll line ends up in exactly one place (CONTRACT section 4): counted, excluded by a
-    rule, or rejected, summed per measurement year, outcome, reason, relation type and sector.
+    rule, or rejected, summed per measurement year, outcome, reason, relation type and sector,
+    and a counted line also per person and employer, with the employer's government subsector
+    and labour market region: the one place where a line is classified, read by the letter's
+    measurement (int_december_hours_aggregated), the reconciliation and the breakdowns
+    (int_payroll_counted_hours_by_person).
     The rules, in this order:
       rejected  the line is unusable (macro payroll_line_rejection_reason): a missing id or one
                 that looks like a BSN, a bad period, a duplicate, bad hours, an unknown
@@ -102,6 +106,10 @@ other_lines_classified as (
         cast(null as {{ dbt.type_string() }}) as employer_sector,
         case when rejection_reason is null then 'excluded' else 'rejected' end as outcome,
         coalesce(rejection_reason, 'outside_reference_month') as reason,
+        cast(null as {{ dbt.type_string() }}) as person_id,
+        cast(null as {{ dbt.type_string() }}) as employer_id,
+        cast(null as {{ dbt.type_string() }}) as government_subsector,
+        cast(null as {{ dbt.type_string() }}) as labour_market_region,
         count(*) as n_lines,
         sum(paid_hours) as paid_hours
     from validated
@@ -119,10 +127,14 @@ other_lines_classified as (
 reference_month_lines as (
     select
         validated.measurement_year,
+        validated.person_id,
+        validated.employer_id,
         validated.relation_type,
         validated.paid_hours,
         {{ employment_form('validated.relation_type') }} as employment_form,
         employers.sector as employer_sector,
+        employers.government_subsector,
+        employers.labour_market_region,
         {{ is_registered_on_reference_day('validated.person_id', 'validated.measurement_year',
             'register') }} as is_registered
     from validated
@@ -134,13 +146,16 @@ reference_month_lines as (
     where validated.rejection_reason is null and validated.is_reference_month
 ),
 
-reference_month_classified as (
+reference_month_outcomes as (
     select
         measurement_year,
-        true as is_reference_month,
+        person_id,
+        employer_id,
         relation_type,
         employment_form,
         case when employment_form = 'formal' then employer_sector end as employer_sector,
+        government_subsector,
+        labour_market_region,
         case
             when relation_type = 'sheltered_internal' then 'excluded'
             when not is_registered then 'excluded'
@@ -157,6 +172,27 @@ reference_month_classified as (
     from reference_month_lines
 ),
 
+-- A counted line keeps its person and employer (and the employer's subsector and region, which
+-- only formal lines have); the other December lines are summed without them.
+reference_month_classified as (
+    select
+        measurement_year,
+        true as is_reference_month,
+        relation_type,
+        employment_form,
+        employer_sector,
+        outcome,
+        reason,
+        case when outcome = 'counted' then person_id end as person_id,
+        case when outcome = 'counted' then employer_id end as employer_id,
+        case when outcome = 'counted' and employment_form = 'formal' then government_subsector end
+            as government_subsector,
+        case when outcome = 'counted' and employment_form = 'formal' then labour_market_region end
+            as labour_market_region,
+        paid_hours
+    from reference_month_outcomes
+),
+
 reference_month_summed as (
     select
         measurement_year,
@@ -166,6 +202,10 @@ reference_month_summed as (
         employer_sector,
         outcome,
         reason,
+        person_id,
+        employer_id,
+        government_subsector,
+        labour_market_region,
         count(*) as n_lines,
         sum(paid_hours) as paid_hours
     from reference_month_classified
@@ -176,7 +216,11 @@ reference_month_summed as (
         employment_form,
         employer_sector,
         outcome,
-        reason
+        reason,
+        person_id,
+        employer_id,
+        government_subsector,
+        labour_market_region
 ),
 
 unioned as (
@@ -194,6 +238,10 @@ final as (
         relation_type,
         employment_form,
         employer_sector,
+        person_id,
+        employer_id,
+        government_subsector,
+        labour_market_region,
         cast(n_lines as bigint) as n_lines,
         cast(paid_hours as decimal(38, 2)) as paid_hours
     from unioned
