@@ -327,7 +327,6 @@ PAYROLL_MODELS = (
     "stg_payroll__employers",
     "int_payroll_lines_by_file_and_year",
     "int_payroll_lines_classified",
-    "int_payroll_counted_hours_by_person",
     "int_payroll_employer_year_hours",
     "int_payroll_rows_rejected",
 )

@@ -1,23 +1,12 @@
 {#- CONTRACT section 4: any rejected input row fails the build. One failing row per input, file
     and reason, with the count and a message; the rows themselves are in audit_rejected_rows.
-    Blocks the measurement: int_december_hours_aggregated depends on the audit model. -#}
+    Reads int_input_rows_rejected_summed, which the measurement (int_december_hours_aggregated)
+    and the quota levy (int_payroll_employer_year_hours) depend on: with a rejected row they do
+    not run. -#}
 with
 
-rejected as (
-    select * from {{ ref('audit_rejected_rows') }}
-),
-
 summed as (
-    select
-        input_name,
-        file_name,
-        reason,
-        problem,
-        what_to_do,
-        count(*) as n_rows,
-        min(row_key) as first_row_key
-    from rejected
-    group by input_name, file_name, reason, problem, what_to_do
+    select * from {{ ref('int_input_rows_rejected_summed') }}
 ),
 
 final as (

@@ -21,10 +21,6 @@
 
 with
 
-payroll_lines as (
-    select * from {{ ref('stg_payroll__payroll_lines') }}
-),
-
 register as (
     select * from {{ ref('stg_payroll__target_group_register') }}
 ),
@@ -42,8 +38,10 @@ payroll_lines_by_file_and_year as (
     from {{ ref('int_payroll_lines_by_file_and_year') }}
 ),
 
+-- On DuckDB the digests read the files' bytes, not the staged lines: the ref is an argument,
+-- not an import CTE, so that no CTE goes unused.
 file_digests as (
-    select * from {{ payroll_line_file_digests('payroll_lines') }} as digests
+    select * from {{ payroll_line_file_digests(ref('stg_payroll__payroll_lines')) }} as digests
 ),
 
 payroll_lines_by_year as (

@@ -2,7 +2,7 @@
     employer sector. The one point where the input is chosen (macro measurement_input): the
     counted person-level payroll lines, or the aggregated seed.
     It waits for the audit: when test no_input_row_is_rejected fails, nothing is measured. -#}
--- depends_on: {{ ref('audit_rejected_rows') }}
+-- depends_on: {{ ref('int_input_rows_rejected_summed') }}
 with
 
 december_hours as (

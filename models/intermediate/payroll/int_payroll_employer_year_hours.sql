@@ -17,7 +17,7 @@
     runs over every distinct person and period end. It waits for the audit, like the
     measurement: when any input row is rejected (test no_input_row_is_rejected), nothing is
     computed from it. Incremental by year (macro payroll_years_filter). -#}
--- depends_on: {{ ref('audit_rejected_rows') }}
+-- depends_on: {{ ref('int_input_rows_rejected_summed') }}
 {%- set open_end = "cast('9999-12-31' as date)" %}
 
 with

@@ -10,8 +10,8 @@
     rule, or rejected, summed per measurement year, outcome, reason, relation type and sector,
     and a counted line also per person and employer, with the employer's government subsector
     and labour market region: the one place where a line is classified, read by the letter's
-    measurement (int_december_hours_aggregated), the reconciliation and the breakdowns
-    (int_payroll_counted_hours_by_person).
+    measurement (int_december_hours_aggregated), the reconciliation and the breakdowns below
+    sector level (mart_government_subsectors, mart_regions).
     The rules, in this order:
       rejected  the line is unusable (macro payroll_line_rejection_reason): a missing id or one
                 that looks like a BSN, a bad period, a duplicate, bad hours, an unknown

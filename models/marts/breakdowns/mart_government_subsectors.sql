@@ -5,8 +5,10 @@
     (verdeelsleutel), as in fct_jobs. The seed has no subsector detail: no rows there. -#}
 with
 
+-- The counted December lines, with their person and employer (rule 2-4, classified once).
 counted_hours as (
-    select * from {{ ref('int_payroll_counted_hours_by_person') }}
+    select * from {{ ref('int_payroll_lines_classified') }}
+    where outcome = 'counted'
 ),
 
 jobs_allocated as (
