@@ -6,6 +6,7 @@ worked out by hand below from those rules (110.92 hours = one December job).
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -146,6 +147,27 @@ def test_every_line_is_in_exactly_one_place(person_level_build):
         "outside_reference_month": 2,
     }
     assert sum(outcome.values()) == len(LINES)
+
+
+def test_a_full_build_reads_the_payroll_lines_in_the_counted_places_only(person_level_build):
+    """bench/payroll_reads.py counts the scans of the payroll-lines files in a full build's plans
+    (the figure in the README): only the classification, the narrow scan for the fingerprints
+    and the reconciliation, and the quota levy's employer hours read them, six scans in all; a
+    new model that reads the lines again fails this. CSV files are not Parquet scans: counted
+    on the Parquet build only."""
+    if "payroll_parquet" not in person_level_build.warehouse.parent.parent.name:
+        pytest.skip("the scans are counted on the Parquet build")
+    sys.path.insert(0, str(PROJECT_DIR / "bench"))
+    try:
+        from payroll_reads import payroll_reads
+    finally:
+        sys.path.pop(0)
+    reads = payroll_reads(person_level_build.warehouse, person_level_build.target_dir)
+    assert {name: len(scans) for name, scans in reads.items()} == {
+        "int_payroll_lines_by_file_and_year": 1,
+        "int_payroll_lines_classified": 4,
+        "int_payroll_employer_year_hours": 1,
+    }
 
 
 def test_published_figures_are_not_compared_for_another_population(person_level_build):
