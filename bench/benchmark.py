@@ -5,7 +5,7 @@ Usage (in the virtual environment, after `pip install -r requirements-bench.txt`
     python bench/benchmark.py                  # 30 million payroll lines and 3 million
     python bench/benchmark.py --lines 3000000  # a quicker run
 
-For each size (N and N/10) it generates data with scripts/generate_payroll.py (kept in the work
+For each size (N and N/10) it generates data with `banenafspraak generate-payroll` (kept in the work
 folder and reused), then measures wall time and peak memory (the child process's maximum
 resident set) of:
 
@@ -40,9 +40,9 @@ selector) on the person-level data, from fresh state, after an untimed `dbt pars
 
   duckdb         target duckdb, a new warehouse file;
   spark          target spark (a local PySpark in the dbt process), a new
-                 BANENAFSPRAAK_SPARK_STATE folder (scripts/engines.py: spark_session_env);
+                 BANENAFSPRAAK_SPARK_STATE folder (banenafspraak.engines: spark_session_env);
   spark_cluster  target spark_cluster: a standalone master + worker + Thrift server
-                 (scripts/engines.py: SparkCluster) started before the build (start time reported
+                 (banenafspraak.engines: SparkCluster) started before the build (start time reported
                  apart), the build timed alone, then the cluster stopped. Without the unit tests
                  unless --cluster-unit-tests: over Thrift they fail now and then.
 
@@ -115,7 +115,9 @@ def generate(folder: Path, *options: str) -> Path:
     subprocess.run(
         [
             sys.executable,
-            str(PROJECT_DIR / "scripts" / "generate_payroll.py"),
+            "-m",
+            "banenafspraak",
+            "generate-payroll",
             "--out",
             str(folder),
             *options,
@@ -410,7 +412,7 @@ def with_one_line_changed(data: Path, year_file: Path) -> None:
 
 
 def main_job(work: Path, payroll_dir: Path, *options: str) -> Measurement:
-    """A timed main job (scripts/run_measurement.py) on `payroll_dir`, into `work`: its
+    """A timed main job (`banenafspraak run`) on `payroll_dir`, into `work`: its
     warehouse, target folder, logs and published/."""
     env = {
         **dbt_env(work / "warehouse.duckdb", payroll_dir),
@@ -418,7 +420,7 @@ def main_job(work: Path, payroll_dir: Path, *options: str) -> Measurement:
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
     }
-    return measure([sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"), *options], env=env)
+    return measure([sys.executable, "-m", "banenafspraak", "run", *options], env=env)
 
 
 def revision_rows(
@@ -720,11 +722,9 @@ def run_sampled(
 
 
 def load_engines():
-    """scripts/engines.py (server start/stop and the engines' environment)."""
-    scripts = str(PROJECT_DIR / "scripts")
-    if scripts not in sys.path:
-        sys.path.insert(0, scripts)
-    import engines
+    """banenafspraak.engines (server start/stop and the engines' environment), imported only when
+    an engine other than DuckDB is benchmarked."""
+    from banenafspraak import engines
 
     return engines
 
@@ -903,7 +903,7 @@ def engine_build(
         elif engine == "spark_cluster":
             engines = load_engines()
             engines.require_java()
-    except Exception as error:  # EngineUnavailable, or scripts/engines.py missing
+    except Exception as error:  # EngineUnavailable, or the package not installed
         return failed(f"{engine} is not available: {type(error).__name__}: {error}")
 
     # Parse first, untimed (as in dbt_build above): the timed build parses partially.

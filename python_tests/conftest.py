@@ -32,13 +32,21 @@ CHROMIUM_FLAGS = (
 PROJECT_CONTENT = (
     "dbt_project.yml",
     "profiles.yml",
+    "pyproject.toml",  # dbt-score's settings and rules, for the coverage gates on a copy
     "models",
     "seeds",
     "macros",
     "tests",
     "analyses",
-    "scripts",
+    "src",
 )
+
+
+def banenafspraak(*args: str) -> list[str]:
+    """The console script banenafspraak of the environment that runs the tests, with `args`
+    (`python -m banenafspraak`: the same program). It works on the dbt project of the folder it
+    is run in (banenafspraak.project), so a run in a copy of the project measures the copy."""
+    return [sys.executable, "-m", "banenafspraak", *args]
 
 
 def executable(name: str) -> str:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_DIR, DbtRun, copy_project, read_csv, run_dbt, write_csv
+from conftest import PROJECT_DIR, DbtRun, banenafspraak, copy_project, read_csv, run_dbt, write_csv
 from payroll_files import write_dataset
 
 MARTS_SKIPPED = ("mart_baseline_comparison", "fct_jobs")
@@ -636,7 +636,6 @@ def run_main_command_on(folder: Path, work: Path, *options: str):
     """The README's main job on person-level input, into `work`."""
     import os
     import subprocess
-    import sys
 
     env = {
         **os.environ,
@@ -648,7 +647,7 @@ def run_main_command_on(folder: Path, work: Path, *options: str):
         "DBT_LOG_PATH": str(work / "logs"),
     }
     return subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "run_measurement.py"), *options],
+        [*banenafspraak("run"), *options],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -927,7 +926,6 @@ def test_a_seed_that_no_longer_reproduces_the_letter_fails_the_published_figures
 def run_main_command(project: Path, tmp_path: Path):
     import os
     import subprocess
-    import sys
 
     env = {
         **os.environ,
@@ -935,7 +933,7 @@ def run_main_command(project: Path, tmp_path: Path):
         "BANENAFSPRAAK_PUBLISHED_DB": str(tmp_path / "published" / "banenafspraak.duckdb"),
     }
     return subprocess.run(
-        [sys.executable, str(project / "scripts" / "run_measurement.py")],
+        banenafspraak("run"),
         cwd=project,
         env=env,
         capture_output=True,

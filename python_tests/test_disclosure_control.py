@@ -14,16 +14,14 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pytest
 import yaml
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR, banenafspraak, run_dbt
 
-GENERATOR = PROJECT_DIR / "scripts" / "generate_payroll.py"
 # Enough persons for subsectors and market regions of 10 persons and more, few enough for
 # subsectors and government regions with fewer (checked by the first test).
 POPULATION = ("--persons", "6000", "--years", "2012-2015")
@@ -104,7 +102,9 @@ def round_half_away_from_zero(value: float) -> int:
 def generated(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("disclosure") / "data"
     subprocess.run(
-        [sys.executable, str(GENERATOR), "--out", str(folder), *POPULATION], check=True, capture_output=True
+        [*banenafspraak("generate-payroll"), "--out", str(folder), *POPULATION],
+        check=True,
+        capture_output=True,
     )
     return folder
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR, banenafspraak, run_dbt
 
 LETTER_YEAR = 2022
 CHECKED_STATUSES = {"published", "revised", "derived"}
@@ -240,8 +239,7 @@ def print_letter(built, year: int) -> str:
     """What the main command prints for `year`, from the test's warehouse."""
     completed = subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "run_measurement.py"),
+            *banenafspraak("run"),
             "--skip-build",
             "--year",
             str(year),

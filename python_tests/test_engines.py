@@ -1,4 +1,4 @@
-"""scripts/engines.py without a build: the throw-away PostgreSQL server, the Parquet loader for
+"""banenafspraak.engines without a build: the throw-away PostgreSQL server, the Parquet loader for
 target `postgres`, the Spark session environment and the messages when an engine is missing.
 
 Needs Debian's postgresql (initdb, pg_ctl); skipped where it is not installed. A Spark cluster
@@ -15,9 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import engines
 import pytest
-from engines import (
+from payroll_files import COLUMNS, write_dataset
+
+from banenafspraak import engines
+from banenafspraak.engines import (
     EngineUnavailable,
     PostgresServer,
     load_payroll_into_postgres,
@@ -25,7 +27,6 @@ from engines import (
     require_postgres_bin,
     spark_session_env,
 )
-from payroll_files import COLUMNS, write_dataset
 
 try:
     require_postgres_bin()

@@ -5,18 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 
 import pytest
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR, banenafspraak, run_dbt
 
-GENERATOR = PROJECT_DIR / "scripts" / "generate_payroll.py"
 SMALL = ("--persons", "400", "--years", "2012-2016")
 
 
 def generate(folder, *options):
     subprocess.run(
-        [sys.executable, str(GENERATOR), "--out", str(folder), *options], check=True, capture_output=True
+        [*banenafspraak("generate-payroll"), "--out", str(folder), *options], check=True, capture_output=True
     )
     return folder
 
@@ -96,8 +94,7 @@ def test_the_coverage_gates_hold_for_the_person_level_models(builds):
     assert docs.returncode == 0, docs.output[-3000:]
     completed = subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "check_coverage.py"),
+            *banenafspraak("check-coverage"),
             "--target-path",
             str(run.target_dir),
         ],

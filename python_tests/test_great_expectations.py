@@ -1,4 +1,4 @@
-"""The Great Expectations suite over the marts (scripts/validate_marts.py).
+"""The Great Expectations suite over the marts (banenafspraak validate, module validate_marts).
 
 It passes on the warehouse of a build on the embedded seeds, writes Data Docs and leaves the
 committed GX project unchanged; a copy of that warehouse altered in one way fails, naming the
@@ -9,31 +9,16 @@ temporary folder, so the tests write no validation results or Data Docs into the
 from __future__ import annotations
 
 import filecmp
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, DbtRun
 
+from banenafspraak import validate_marts
+
 GX_DIR = PROJECT_DIR / "gx"
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "validate_marts", PROJECT_DIR / "scripts" / "validate_marts.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-validate_marts = load_script()
 
 
 @pytest.fixture(autouse=True)

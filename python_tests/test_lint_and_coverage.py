@@ -3,12 +3,12 @@ test, macro and exposure documented, and every model tested."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
-import sys
 
 import pytest
-from conftest import PROJECT_DIR, executable, run_dbt
+from conftest import PROJECT_DIR, banenafspraak, executable, run_dbt
 
 
 @pytest.mark.parametrize("input_path", ["seed", "person_level"])
@@ -44,7 +44,7 @@ RUFF_CHECKS = (["check"], ["format", "--check"])
 
 @pytest.mark.parametrize("arguments", RUFF_CHECKS, ids=["lint", "format"])
 def test_ruff_finds_no_violations(arguments):
-    """Every Python file (scripts, bench, tests) passes Ruff with the settings in pyproject.toml."""
+    """Every Python file (the package, bench, tests) passes Ruff with the settings in pyproject.toml."""
     completed = subprocess.run(
         [executable("ruff"), *arguments, "."], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
     )
@@ -66,8 +66,7 @@ def test_ruff_flags_a_file_that_breaks_the_settings(arguments, tmp_path):
 def check_coverage(run) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "check_coverage.py"),
+            *banenafspraak("check-coverage"),
             "--target-path",
             str(run.target_dir),
         ],
@@ -90,8 +89,9 @@ def test_every_model_seed_macro_and_column_is_documented_and_every_model_tested(
 
 @pytest.fixture(scope="module")
 def undocumented(tmp_path_factory) -> subprocess.CompletedProcess:
-    """The coverage gates on a built copy of the project with one description of each kind gone:
-    a mart column, a singular test, a generic test instance, a macro and a macro argument."""
+    """The coverage gates on a built copy of the project with one description of each kind gone
+    (a mart column, a singular test, a generic test instance, a macro and a macro argument), a
+    model's only test (its grain test) removed, and a macro argument no longer documented."""
     from conftest import copy_project
 
     tmp_path = tmp_path_factory.mktemp("undocumented")
@@ -113,6 +113,14 @@ def undocumented(tmp_path_factory) -> subprocess.CompletedProcess:
         "macros/utils/_utils__macros.yml": [
             "    description: A text as a SQL string literal (single quotes doubled).\n",
             "        description: The texts.\n",
+            "      - name: node\n        type: object\n        description: The node being built.\n",
+        ],
+        "models/intermediate/audit/_audit__models.yml": [
+            "    data_tests:\n"
+            "      - primary_key:\n"
+            "          description: The grain, one row per input, file and reason, with no key column empty.\n"  # noqa: E501
+            "          arguments:\n"
+            "            columns: [input_name, file_name, reason]\n",
         ],
     }
     for name, snippets in removals.items():
@@ -134,20 +142,40 @@ def test_the_coverage_gate_fails_on_an_undocumented_column(undocumented):
     assert "fct_jobs.split_key_share" in undocumented.stdout
 
 
+def reported(output: str, *fragments: str) -> bool:
+    """True when one line of the gates' output holds every fragment."""
+    return any(all(fragment in line for fragment in fragments) for line in output.splitlines())
+
+
 def test_the_coverage_gate_fails_on_an_undocumented_test_or_macro(undocumented):
+    """dbt-score's macro rules and the project's tests_are_described (coverage_rules) name each."""
     assert undocumented.returncode != 0
-    for problem in (
-        "test split_key_shares_sum_to_one: lacks a description",
-        "test targets_only_on_total_form_rows (on mart_baseline_comparison): lacks a description",
-        "macro sql_string: lacks a description",
-        "macro sql_list: argument texts lacks a description",
+    for fragments in (
+        ("tests_are_described", "tests lack a description", "split_key_shares_sum_to_one"),
+        ("model mart_baseline_comparison", "tests_are_described", "targets_only_on_total_form_rows"),
+        ("macro sql_string", "macro_has_description"),
+        ("macro sql_list", "macro_arguments_have_description", "texts"),
     ):
-        assert problem in undocumented.stdout, undocumented.stdout[-6000:]
+        assert reported(undocumented.stdout, *fragments), (fragments, undocumented.stdout[-6000:])
+
+
+def test_the_coverage_gate_fails_on_an_untested_model_or_an_undocumented_argument(undocumented):
+    """The project's dbt-score rules: a model whose grain test is gone (its singular gate test
+    still counts as a data test), and a macro that no longer documents an argument of its tag."""
+    for fragments in (
+        ("model int_input_rows_rejected_summed", "model_grain_is_tested", "has no primary-key test"),
+        ("macro generate_schema_name", "macro_documents_its_arguments", "arguments not documented: node"),
+    ):
+        assert reported(undocumented.stdout, *fragments), (fragments, undocumented.stdout[-6000:])
+    # The two tools and the rest of the manifest checks: only dbt-score's gate and dbt-coverage's
+    # fail; the manifest checks have nothing to say.
+    assert "FAIL  model, seed, source, exposure and macro rules" in undocumented.stdout
+    assert "PASS  every model and seed in the catalog" in undocumented.stdout
 
 
 def test_the_coverage_gate_finds_a_properties_entry_without_a_node(tmp_path):
     # dbt's own warning for this (NoNodeForYamlKey) is silenced in dbt_project.yml.
-    from check_coverage import property_entries_without_node
+    from banenafspraak.check_coverage import property_entries_without_node
 
     (tmp_path / "dbt_project.yml").write_text("model-paths: [models]\ntest-paths: [tests]\n")
     (tmp_path / "models").mkdir()
@@ -172,3 +200,106 @@ def test_the_coverage_gate_finds_a_properties_entry_without_a_node(tmp_path):
         "models/_models.yml: models entry fct_job names no model",
         "tests/_tests.yml: data_tests entry a_deleted_test names no test",
     ]
+
+
+# --- the project's dbt-score rules (banenafspraak.coverage_rules), on the built manifest -------
+
+
+@pytest.fixture(scope="module")
+def evaluables(built):
+    """dbt-score's view of the session build's manifest: its models, sources, exposures, macros."""
+    from dbt_score.models import ManifestLoader
+
+    return ManifestLoader(built.target_dir / "manifest.json")
+
+
+def violation(rule_name: str, evaluable) -> str | None:
+    """The message of the project rule `rule_name` on `evaluable`; None when it holds."""
+    from banenafspraak import coverage_rules
+
+    result = getattr(coverage_rules, rule_name)().evaluate(evaluable)
+    return None if result is None else result.message
+
+
+def by_name(evaluables: dict, name: str):
+    return next(item for item in evaluables.values() if item.name == name)
+
+
+def without_tests(model):
+    return dataclasses.replace(
+        model, tests=[], columns=[dataclasses.replace(column, tests=[]) for column in model.columns]
+    )
+
+
+def test_every_project_rule_holds_on_the_built_project(evaluables):
+    from banenafspraak import coverage_rules
+
+    rules = [
+        name
+        for name, value in vars(coverage_rules).items()
+        if isinstance(value, type) and value.__module__ == coverage_rules.__name__
+    ]
+    assert len(rules) == 8
+    failing = [
+        (rule, item.name, message)
+        for rule in rules
+        for group in (evaluables.models, evaluables.seeds, evaluables.sources, evaluables.exposures)
+        for item in group.values()
+        if getattr(coverage_rules, rule).should_evaluate(item)
+        and (message := violation(rule, item)) is not None
+    ]
+    failing += [
+        ("macro_documents_its_arguments", macro.name, message)
+        for macro in evaluables.macros.values()
+        if (message := violation("macro_documents_its_arguments", macro)) is not None
+    ]
+    assert failing == []
+
+
+def test_a_model_without_tests_has_neither_a_data_test_nor_a_grain_test(evaluables):
+    model = without_tests(by_name(evaluables.models, "fct_jobs"))
+    assert violation("model_has_a_data_test", model) == "has no data test"
+    assert violation("model_grain_is_tested", model).startswith("has no primary-key test")
+
+
+def test_a_model_may_name_where_its_grain_is_tested_or_why_it_has_none(evaluables):
+    staged = without_tests(by_name(evaluables.models, "stg_payroll__payroll_lines"))
+    assert staged.meta["grain_tested_by"].startswith("int_payroll_lines_classified")
+    assert violation("model_grain_is_tested", staged) is None
+    assert violation("model_has_a_data_test", staged) is None
+    elsewhere = dataclasses.replace(staged, meta={**staged.meta, "grain_tested_by": "fct_jobz"})
+    assert "names no model downstream: fct_jobz" in violation("model_grain_is_tested", elsewhere)
+    listed = without_tests(by_name(evaluables.models, "audit_rejected_rows"))
+    assert listed.meta["no_grain"] and violation("model_grain_is_tested", listed) is None
+
+
+def test_a_public_model_must_enforce_its_contract(evaluables):
+    mart = by_name(evaluables.models, "mart_baseline_comparison")
+    assert mart.access == "public" and violation("public_model_enforces_contract", mart) is None
+    loose = dataclasses.replace(mart, config={**mart.config, "contract": {"enforced": False}})
+    assert violation("public_model_enforces_contract", loose) == "is public but does not enforce a contract"
+
+
+def test_sources_and_exposures_must_be_described(evaluables):
+    source = next(iter(evaluables.sources.values()))
+    assert violation("source_is_described", source) is None
+    undescribed = dataclasses.replace(source, description=" ")
+    assert violation("source_is_described", undescribed) == "lacks a description"
+    column = dataclasses.replace(source.columns[0], description="")
+    bare = dataclasses.replace(source, columns=[column, *source.columns[1:]])
+    assert violation("source_is_described", bare) == f"columns lack a description: {column.name}"
+    exposure = next(iter(evaluables.exposures.values()))
+    assert violation("exposure_is_described", exposure) is None
+    assert violation("exposure_is_described", dataclasses.replace(exposure, owner={})) == "has no owner"
+
+
+def test_a_macro_documents_exactly_the_arguments_of_its_tag(evaluables):
+    macro = by_name(evaluables.macros, "sql_list")
+    assert [argument["name"] for argument in macro.arguments] == ["texts"]
+    assert violation("macro_documents_its_arguments", macro) is None
+    missing = dataclasses.replace(macro, arguments=[])
+    assert violation("macro_documents_its_arguments", missing) == "arguments not documented: texts"
+    extra = dataclasses.replace(macro, arguments=[*macro.arguments, {"name": "separator"}])
+    assert violation("macro_documents_its_arguments", extra) == (
+        "documents arguments it does not have: separator"
+    )

@@ -133,7 +133,7 @@ def test_an_unknown_format_is_refused(folders, tmp_path):
 
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_another_engine_is_refused_detected_csv_and_accepts_parquet(kind, builds, folders):
-    """What scripts/run_measurement.py asks DuckDB before a build on Spark or PostgreSQL (in the
+    """What banenafspraak run asks DuckDB before a build on Spark or PostgreSQL (in the
     build's folders, where dbt parses partially)."""
     run = run_dbt(
         PROJECT_DIR,

@@ -18,7 +18,6 @@ the published figures prints each build's seconds.
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,17 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_DIR, DbtRun, run_dbt
-
-# scripts/ is on the import path (pyproject.toml, pytest pythonpath).
-from engines import (
-    PostgresServer,
-    SparkCluster,
-    load_payroll_into_postgres,
-    require_java,
-    require_postgres_bin,
-    spark_session_env,
-)
+from conftest import PROJECT_DIR, DbtRun, banenafspraak, run_dbt
 from portability import (
     INPUTS,
     REFERENCE,
@@ -59,7 +48,15 @@ from portability import (
     written_schemas,
 )
 
-GENERATOR = PROJECT_DIR / "scripts" / "generate_payroll.py"
+from banenafspraak.engines import (
+    PostgresServer,
+    SparkCluster,
+    load_payroll_into_postgres,
+    require_java,
+    require_postgres_bin,
+    spark_session_env,
+)
+
 # About 45,000 payroll lines: seven years, so that the baseline (2012), the targets (from 2015),
 # the projection's trend years, the quota years 2017-2018 and cells on both sides of the
 # disclosure threshold all occur.
@@ -228,7 +225,9 @@ class Builds:
 def payroll_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("portability_payroll") / "data"
     subprocess.run(
-        [sys.executable, str(GENERATOR), "--out", str(folder), *POPULATION], check=True, capture_output=True
+        [*banenafspraak("generate-payroll"), "--out", str(folder), *POPULATION],
+        check=True,
+        capture_output=True,
     )
     return folder
 

@@ -39,14 +39,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
-
-# scripts/ is on the import path (pyproject.toml, pytest pythonpath).
-import publish as publisher
 import pytest
-import run_measurement
-from conftest import PROJECT_DIR, copy_project, read_csv, write_csv
+from conftest import PROJECT_DIR, banenafspraak, copy_project, read_csv, write_csv
 
-SCRIPTS_DIR = PROJECT_DIR / "scripts"
+from banenafspraak import publish as publisher
+from banenafspraak import run_measurement
 
 MARTS = (
     "fct_jobs",
@@ -132,7 +129,8 @@ def project_copy(destination: Path) -> Path:
 
 
 def run_measurement_command(project_dir: Path, *args: str) -> list[str]:
-    return [sys.executable, str(project_dir / "scripts" / "run_measurement.py"), *args]
+    """The main job, run in `project_dir` (a copy of the project): it measures that copy."""
+    return banenafspraak("run", *args)
 
 
 def copy_warehouse(built, destination: Path, sql: str = "") -> Path:
@@ -275,8 +273,7 @@ def test_publish_refuses_a_missing_warehouse_and_a_missing_mart(built, tmp_path)
     # The command line says the same, on stderr, with a non-zero exit code.
     completed = subprocess.run(
         [
-            sys.executable,
-            str(SCRIPTS_DIR / "publish.py"),
+            *banenafspraak("publish"),
             "--working-db",
             str(missing),
             "--published-db",
@@ -610,8 +607,7 @@ def test_removed_rows_and_the_revisions_command_against_the_first_vintage(finger
     # Against the first: the changed cell and the removed rows, one line each; the script itself.
     printed = subprocess.run(
         [
-            sys.executable,
-            str(SCRIPTS_DIR / "publish.py"),
+            *banenafspraak("publish"),
             "revisions",
             "--against",
             first.vintage.id,
@@ -776,10 +772,9 @@ def test_a_duckdb_1x_client_reads_the_published_file(built, published, tmp_path)
 READER = textwrap.dedent(
     """
     import json, os, sys, time
-    sys.path.insert(0, sys.argv[1])
     import duckdb
-    import publish
-    published_db, mode, stop, log = sys.argv[2:6]
+    from banenafspraak import publish
+    published_db, mode, stop, log = sys.argv[1:5]
 
     def state(connection):
         return {name: mart.sha256 for name, mart in publish.mart_checksums(connection).items()}
@@ -836,7 +831,6 @@ def test_readers_see_complete_marts_through_a_full_run(built, tmp_path):
                 sys.executable,
                 "-c",
                 READER,
-                str(SCRIPTS_DIR),
                 str(published_db),
                 mode,
                 str(stop),
@@ -1014,7 +1008,7 @@ def stubbed_run(built, tmp_path, monkeypatch):
         lambda year, published_db=None: calls.append(("print", published_db)),
     )
     validator = tmp_path / "validate_marts.py"
-    monkeypatch.setattr(run_measurement, "VALIDATOR", validator)
+    monkeypatch.setattr(run_measurement, "VALIDATOR", (sys.executable, str(validator)))
 
     def run(*argv: str, validator_exit: int = 0):
         record = str(tmp_path / "validated")

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-import sys
+from pathlib import Path
 
-from conftest import PROJECT_DIR, read_csv
+from conftest import PROJECT_DIR, banenafspraak, read_csv
 
 
-def test_rerunning_the_reconstruction_gives_the_committed_seeds(tmp_path):
-    (tmp_path / "scripts").mkdir()
-    (tmp_path / "seeds").mkdir()
-    shutil.copy2(PROJECT_DIR / "scripts" / "reconstruct_seeds.py", tmp_path / "scripts")
-    shutil.copy2(PROJECT_DIR / "seeds" / "published_figures.csv", tmp_path / "seeds")
-
-    completed = subprocess.run(
-        [sys.executable, str(tmp_path / "scripts" / "reconstruct_seeds.py")],
+def reconstruct(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """`banenafspraak reconstruct-seeds` on the seeds of `project` (BANENAFSPRAAK_PROJECT_DIR)."""
+    return subprocess.run(
+        banenafspraak("reconstruct-seeds", *args),
+        env={**os.environ, "BANENAFSPRAAK_PROJECT_DIR": str(project)},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_rerunning_the_reconstruction_gives_the_committed_seeds(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    shutil.copy2(PROJECT_DIR / "seeds" / "published_figures.csv", tmp_path / "seeds")
+
+    completed = reconstruct(tmp_path)
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     for seed in ("december_hours.csv", "split_keys.csv"):
@@ -28,20 +33,14 @@ def test_rerunning_the_reconstruction_gives_the_committed_seeds(tmp_path):
 
 
 def test_check_mode_rejects_a_seed_that_no_longer_reproduces_the_figures(tmp_path):
-    for folder in ("scripts", "seeds"):
-        shutil.copytree(PROJECT_DIR / folder, tmp_path / folder)
+    shutil.copytree(PROJECT_DIR / "seeds", tmp_path / "seeds")
     hours = tmp_path / "seeds" / "december_hours.csv"
     text = hours.read_text()
     rows = read_csv(hours)
     row = next(r for r in rows if r["measurement_year"] == "2022" and r["employer_sector"] == "government")
     hours.write_text(text.replace(row["paid_hours"], f"{float(row['paid_hours']) + 200:.2f}", 1))
 
-    completed = subprocess.run(
-        [sys.executable, str(tmp_path / "scripts" / "reconstruct_seeds.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = reconstruct(tmp_path, "--check")
 
     assert completed.returncode != 0
     assert "2022" in completed.stdout + completed.stderr

@@ -1,4 +1,5 @@
-"""The visual report (scripts/render_report.py): its figures, and what a real browser makes of it.
+"""The visual report (banenafspraak report, module render_report): its figures, and what a real
+browser makes of it.
 
 The report is rendered from the published marts of a build on the embedded seeds, then opened in
 Debian's headless Chromium (/usr/bin/chromium, driven by Playwright for Python; Playwright's own
@@ -22,16 +23,15 @@ import io
 import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
-import publish
 import pytest
-import render_report
-from conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT_DIR, read_csv, run_dbt
+from conftest import CHROMIUM, CHROMIUM_FLAGS, PROJECT_DIR, banenafspraak, read_csv, run_dbt
+
+from banenafspraak import publish, render_report
 
 VIEWPORT = {"width": 1200, "height": 900}
 SCREENSHOT = PROJECT_DIR / "docs" / "report_screenshot.png"
@@ -54,7 +54,6 @@ PERSON_LEVEL_CHARTS = {
     "chart-regios": (COLOUR["market"],),
     "chart-quotumheffing": (COLOUR["government"],),
 }
-GENERATOR = PROJECT_DIR / "scripts" / "generate_payroll.py"
 LOCAL_SCHEMES = ("file://", "data:")
 
 
@@ -89,7 +88,7 @@ def person_level(tmp_path_factory) -> tuple[Path, Path, dict[str, list[dict]]]:
     work = tmp_path_factory.mktemp("report_person_level")
     data = work / "payroll"
     subprocess.run(
-        [sys.executable, str(GENERATOR), "--out", str(data), "--persons", "4000", "--years", "2012-2018"],
+        [*banenafspraak("generate-payroll"), "--out", str(data), "--persons", "4000", "--years", "2012-2018"],
         check=True,
         capture_output=True,
         text=True,
@@ -369,7 +368,7 @@ def test_missing_published_file_says_what_to_run(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BANENAFSPRAAK_PUBLISHED_DB", str(tmp_path / "nowhere" / "banenafspraak.duckdb"))
     assert render_report.main([]) == 1
     error = capsys.readouterr().err
-    assert "does not exist" in error and "run scripts/run_measurement.py first" in error.lower()
+    assert "does not exist" in error and "run banenafspraak run first" in error.lower()
     assert not (tmp_path / "nowhere").exists()
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# scripts/ is on the import path (pyproject.toml, pytest pythonpath).
-import run_measurement
+from banenafspraak import run_measurement
 
 
 def make_project(root: Path) -> None:

@@ -26,12 +26,12 @@
 
 {#- Spark and PostgreSQL cannot read the files the check reads (PostgreSQL runs elsewhere and
     reads no Parquet; the check leans on DuckDB's CSV reader and its store_rejects). There the
-    check runs in DuckDB before the build: scripts/run_measurement.py --target <name> does
+    check runs in DuckDB before the build: banenafspraak run --target <name> does
     `dbt run-operation check_input_files --target duckdb` first. The build itself goes on. -#}
 {% macro default__check_input_files() %}
     {%- if execute -%}
         {%- do log('Input files are checked by DuckDB before a build on ' ~ target.type
-            ~ ' (scripts/run_measurement.py --target ' ~ target.name ~ ').', info=false) -%}
+            ~ ' (banenafspraak run --target ' ~ target.name ~ ').', info=false) -%}
     {%- endif -%}
     {{ return('select 1') }}
 {%- endmacro %}

@@ -53,7 +53,7 @@
               are missing). The files are listed only at execution time (dbt parses without
               looking at them, and the SQL rendered while parsing is thrown away, so Parquet
               stands in), and only where the engine can see the folder (payroll_files):
-              PostgreSQL reads tables that scripts/engines.py loads from Parquet files.
+              PostgreSQL reads tables that src/banenafspraak/engines.py loads from Parquet files.
 
     Why here and not in the sources' YAML: dbt renders that YAML while parsing, with env_var
     but without macros or a way to list files, so it cannot see the files. DuckDB's reader is
@@ -152,7 +152,7 @@
     {{ return(listed.columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- PostgreSQL runs elsewhere and reads tables that scripts/engines.py loads from the files. -#}
+{#- PostgreSQL runs elsewhere and reads tables that src/banenafspraak/engines.py loads from the files. -#}
 {% macro default__payroll_files(patterns) -%}
     {{ return(none) }}
 {%- endmacro %}

@@ -11,7 +11,7 @@
     Spark       the same Parquet files, read in place: parquet.`<folder>/<name>*.parquet`, with
                 input_file_name(); files with and without an optional column are merged by
                 name (spark.sql.parquet.mergeSchema in profiles.yml).
-    PostgreSQL  the table payroll_input.<name>, which scripts/engines.py loads from the same
+    PostgreSQL  the table payroll_input.<name>, which src/banenafspraak/engines.py loads from the same
                 Parquet files (PostgreSQL reads no Parquet), with the column filename.
 
     Without a payroll folder (the measurement on the aggregated seed) every engine reads an

@@ -2,17 +2,17 @@
 
 Usage (from the project root, in the virtual environment with requirements-postgres.txt):
 
-    python scripts/postgres_server.py start --state DIR [--port P]   # prints `export ...` lines
-    python scripts/postgres_server.py stop --state DIR
-    python scripts/postgres_server.py build --state DIR [-- <dbt args>]
+    banenafspraak postgres-server start --state DIR [--port P]   # prints `export ...` lines
+    banenafspraak postgres-server stop --state DIR
+    banenafspraak postgres-server build --state DIR [-- <dbt args>]
 
 `start` runs initdb in DIR/data the first time (trust authentication, user banenafspraak), starts
 the server on 127.0.0.1 (a free port unless --port) and creates the database banenafspraak. It
 prints the environment profiles.yml reads; in a shell:
 
-    eval "$(python scripts/postgres_server.py start --state /some/folder)"
-    python scripts/run_measurement.py --target postgres
-    python scripts/postgres_server.py stop --state /some/folder
+    eval "$(banenafspraak postgres-server start --state /some/folder)"
+    banenafspraak run --target postgres
+    banenafspraak postgres-server stop --state /some/folder
 
 `build` does all of it in one go: start, load the person-level Parquet files into the schema
 payroll_input when BANENAFSPRAAK_PAYROLL_DIR is set, `dbt build --target postgres` from the project
@@ -31,14 +31,8 @@ import sys
 import time
 from pathlib import Path
 
-from engines import EngineUnavailable, PostgresServer, load_payroll_into_postgres, stop_process
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-def dbt_executable() -> str:
-    dbt = Path(sys.executable).with_name("dbt")
-    return str(dbt if dbt.exists() else "dbt")
+from banenafspraak.engines import EngineUnavailable, PostgresServer, load_payroll_into_postgres, stop_process
+from banenafspraak.project import PROJECT_DIR, tool
 
 
 def raise_on_signal(signum, frame) -> None:
@@ -84,7 +78,7 @@ def build(state: Path, port: int | None, dbt_args: list[str]) -> int:
                 + ", ".join(f"{table} {rows:,} rows" for table, rows in loaded.items()),
                 flush=True,
             )
-        command = [dbt_executable(), "build", "--target", "postgres", *dbt_args]
+        command = [tool("dbt"), "build", "--target", "postgres", *dbt_args]
         dbt = subprocess.Popen(command, cwd=PROJECT_DIR, env={**os.environ, **server.env})
         returncode = dbt.wait()
         dbt = None

@@ -9,7 +9,7 @@
   its own); `load_payroll_into_postgres` loads the person-level Parquet files into it, because
   PostgreSQL cannot read Parquet.
 
-Used by scripts/run_measurement.py --target, scripts/spark_cluster.py, scripts/postgres_server.py,
+Used by banenafspraak run --target, banenafspraak spark-cluster, banenafspraak postgres-server,
 the portability tests and the benchmark. Needs nothing beyond requirements-spark.txt and
 requirements-postgres.txt; the Debian packages are openjdk-17-jre-headless and postgresql.
 """
@@ -321,7 +321,7 @@ class PostgresServer:
         if self.pid is not None:
             raise EngineUnavailable(
                 f"A PostgreSQL server already runs in {self.data_dir} (PID {self.pid}); stop it "
-                "first (scripts/postgres_server.py stop --state ...)."
+                "first (banenafspraak postgres-server stop --state ...)."
             )
         bin_dir = self.bin_dir
         port = self.port
@@ -372,7 +372,7 @@ class PostgresServer:
         if "include_if_exists = 'banenafspraak.conf'" not in main_conf.read_text():
             with main_conf.open("a") as handle:
                 handle.write(
-                    "\n# Added by scripts/engines.py (PostgresServer).\n"
+                    "\n# Added by src/banenafspraak/engines.py (PostgresServer).\n"
                     "include_if_exists = 'banenafspraak.conf'\n"
                 )
         if os.geteuid() == 0:

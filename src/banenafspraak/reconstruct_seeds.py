@@ -114,7 +114,8 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linprog
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from banenafspraak.project import PROJECT_DIR as REPO_ROOT
+
 SEEDS_DIR = REPO_ROOT / "seeds"
 PUBLISHED_CSV = SEEDS_DIR / "published_figures.csv"
 HOURS_CSV = SEEDS_DIR / "december_hours.csv"
@@ -810,14 +811,14 @@ def verify(published) -> bool:
 # ------------------------------------------------------------------------------ main
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--check",
         action="store_true",
         help="only verify the existing seed CSVs against the published figures",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     published = read_published()
     if not args.check:
         key_rows = build_split_keys(published)

@@ -2,12 +2,12 @@
 
 Usage (from the project root, in the virtual environment):
 
-    python scripts/run_measurement.py                  # build, validate, publish, print
-    python scripts/run_measurement.py --year 2021
-    python scripts/run_measurement.py --skip-publish   # build, validate; print from the warehouse
-    python scripts/run_measurement.py --skip-build     # only print, from the existing warehouse
-    python scripts/run_measurement.py --force-build    # build even when nothing changed
-    python scripts/run_measurement.py --target spark   # build on another engine (see below)
+    banenafspraak run                  # build, validate, publish, print
+    banenafspraak run --year 2021
+    banenafspraak run --skip-publish   # build, validate; print from the warehouse
+    banenafspraak run --skip-build     # only print, from the existing warehouse
+    banenafspraak run --force-build    # build even when nothing changed
+    banenafspraak run --target spark   # build on another engine (see below)
 
 Steps, each only when the one before succeeded:
 
@@ -17,12 +17,12 @@ Steps, each only when the one before succeeded:
    tool versions, the published vintage and the warehouse's marts; then table 1 is printed from the
    published file. Any difference, or --force-build, runs the steps below.
 1. `dbt build` into the working warehouse, BANENAFSPRAAK_DB (default: target/banenafspraak.duckdb).
-2. The Great Expectations checkpoint on the marts (`scripts/validate_marts.py`).
-3. Publish (scripts/publish.py): the marts only, into the file BI tools read,
+2. The Great Expectations checkpoint on the marts (`banenafspraak validate`).
+3. Publish (banenafspraak publish): the marts only, into the file BI tools read,
    BANENAFSPRAAK_PUBLISHED_DB (default: published/banenafspraak.duckdb), with Parquet copies and a
    manifest beside it, replaced by one atomic rename. A failed build or validation exits non-zero
    and leaves the published files exactly as they were.
-4. The visual report (scripts/render_report.py): published/report.html, beside the published file.
+4. The visual report (banenafspraak report): published/report.html, beside the published file.
 5. The record of what was measured (step 0), then the letter's tables: the analyses
    `letter_table_1` and `letter_year_on_year`, compiled by dbt and run on the PUBLISHED marts,
    i.e. on what BI tools see. Only the `bron` column (how many of a row's figures were published
@@ -31,7 +31,7 @@ Steps, each only when the one before succeeded:
    warehouse.
 
 With --target spark, spark_cluster or postgres (profiles.yml; docs/engines.md) the
-marts are built on that engine instead (scripts/engines.py):
+marts are built on that engine instead (src/banenafspraak/engines.py):
 
 1. The input files are checked in DuckDB first (`dbt run-operation check_input_files --target
    duckdb`): Spark and PostgreSQL cannot read them the way the check does. Before that, with
@@ -43,7 +43,7 @@ marts are built on that engine instead (scripts/engines.py):
    metastore in BANENAFSPRAAK_SPARK_STATE (default target/spark). spark_cluster: a standalone
    cluster (master, worker, Thrift server) started for the build and stopped after it. postgres:
    the server the BANENAFSPRAAK_PG_* variables name, one you started
-   (scripts/postgres_server.py start prints them).
+   (banenafspraak postgres-server start prints them).
 
 Validation, publish, the report and the letter's tables read the DuckDB warehouse, so they are
 skipped on another target; python_tests/ compare the engine's marts with DuckDB's.
@@ -61,14 +61,15 @@ import sys
 import time
 from pathlib import Path
 
-from engines import (
+from banenafspraak.engines import (
     EngineUnavailable,
     SparkCluster,
     load_payroll_into_postgres,
     require_java,
     spark_session_env,
 )
-from publish import (
+from banenafspraak.project import PROJECT_DIR, tool
+from banenafspraak.publish import (
     WORKING,
     PublishError,
     describe,
@@ -81,14 +82,13 @@ from publish import (
     tool_versions,
     working_db_path,
 )
-from render_report import REPORT_NAME, ReportError, render_report
+from banenafspraak.render_report import REPORT_NAME, ReportError, render_report
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_DIR / "target" / "banenafspraak.duckdb"
 ANALYSES = ("letter_table_1", "letter_year_on_year")
 # The Great Expectations checkpoint on the marts, 0 when they pass: run in a child process on the
 # working warehouse, after the build and before the publish.
-VALIDATOR = PROJECT_DIR / "scripts" / "validate_marts.py"
+VALIDATOR = (sys.executable, "-m", "banenafspraak", "validate")
 # Alias under which the published file is attached when the letter is printed from it.
 PUBLISHED_ALIAS = "published_marts"
 TARGETS = ("duckdb", "spark", "spark_cluster", "postgres")
@@ -107,8 +107,7 @@ def invoke_dbt(
     A child process, not dbtRunner: dbt-duckdb keeps its DuckDB connection open for the life of
     the Python process, which would lock the warehouse for the read-back below.
     """
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt if dbt.exists() else "dbt"), *args]
+    command = [tool("dbt"), *args]
     completed = subprocess.run(
         command,
         cwd=PROJECT_DIR,
@@ -126,13 +125,13 @@ def invoke_dbt(
 def validate_marts(working_db: Path, published_db: Path) -> None:
     """The Great Expectations checkpoint between build and publish; exits when the marts fail it."""
     completed = subprocess.run(
-        [sys.executable, str(VALIDATOR), "--warehouse", str(working_db)],
+        [*VALIDATOR, "--warehouse", str(working_db)],
         cwd=PROJECT_DIR,
         check=False,
     )
     if completed.returncode != 0:
         sys.exit(
-            f"Validation of the marts in {working_db} failed (scripts/validate_marts.py, exit "
+            f"Validation of the marts in {working_db} failed (banenafspraak validate, exit "
             f"code {completed.returncode}); the lines above say which expectation. Nothing was "
             f"published: {published_db} is as it was. Fix the cause, then run the measurement "
             "again."
@@ -302,7 +301,7 @@ def build_on_engine(target: str) -> None:
             sys.exit(
                 f"Nothing was built on postgres: the server named by BANENAFSPRAAK_PG_HOST/PORT "
                 f"could not be used ({str(error).strip()}). Start one with "
-                "scripts/postgres_server.py start --state DIR and export what it prints."
+                "banenafspraak postgres-server start --state DIR and export what it prints."
             )
         sys.exit(
             f"Nothing was built on postgres: loading the payroll files from {payroll_dir} "
@@ -318,7 +317,7 @@ def build_on_engine(target: str) -> None:
 # What decides the figures besides the input: the project's files. A change in any of them (a
 # rule, a seed, a var's default, the publish or the checks) makes the next run build.
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "selectors.yml")
-PROJECT_FOLDERS = ("analyses", "gx", "macros", "models", "scripts", "seeds", "snapshots", "tests")
+PROJECT_FOLDERS = ("analyses", "gx", "macros", "models", "seeds", "snapshots", "src", "tests")
 # Not part of the project's state: what runs write.
 NOT_PROJECT = ("uncommitted", "__pycache__")
 
@@ -381,9 +380,8 @@ def unchanged_since_last_run(working_db: Path, published_db: Path) -> dict | Non
         return None
     if recorded.get("project_digest") != project_digest() or recorded.get("tools") != tool_versions():
         return None
-    dbt = Path(sys.executable).with_name("dbt")
     fingerprinted = subprocess.run(
-        [str(dbt if dbt.exists() else "dbt"), "run", "--select", "+int_input_fingerprints", "--quiet"],
+        [tool("dbt"), "run", "--select", "+int_input_fingerprints", "--quiet"],
         cwd=PROJECT_DIR,
         check=False,
         stdout=subprocess.DEVNULL,

@@ -2,15 +2,15 @@
 
 Usage (from the project root, in the virtual environment):
 
-    python scripts/render_report.py                     # published/report.html
-    python scripts/render_report.py --year 2022         # table 1 for another measured year
-    python scripts/render_report.py --out report.html   # somewhere else
+    banenafspraak report                     # published/report.html
+    banenafspraak report --year 2022         # table 1 for another measured year
+    banenafspraak report --out report.html   # somewhere else
 
 What it reads:
 
 - the PUBLISHED marts (BANENAFSPRAAK_PUBLISHED_DB, default published/banenafspraak.duckdb; see
-  scripts/publish.py), opened read-only, so the report shows what BI tools see. Run
-  `python scripts/run_measurement.py` first: it builds, checks and publishes the marts. Also,
+  banenafspraak publish), opened read-only, so the report shows what BI tools see. Run
+  `banenafspraak run` first: it builds, checks and publishes the marts. Also,
   when the file has it (files published before vintages existed do not), its table
   publication.revisions: the figures the current vintage revised (docs/revisions.md).
 - three seeds, for what the marts do not hold: the provenance of each split key
@@ -49,9 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-from publish import MARTS, PUBLICATION_SCHEMA, SCHEMA, published_db_path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from banenafspraak.project import PROJECT_DIR
+from banenafspraak.publish import MARTS, PUBLICATION_SCHEMA, SCHEMA, published_db_path
+
 DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds"
 REPORT_NAME = "report.html"
 
@@ -212,7 +213,7 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
     if not published_db.is_file():
         raise ReportError(
             f"Cannot make the report: the published marts file {published_db} does not exist. "
-            "Run scripts/run_measurement.py first: it builds, checks and publishes the marts "
+            "Run banenafspraak run first: it builds, checks and publishes the marts "
             "(or point BANENAFSPRAAK_PUBLISHED_DB / --published-db at a published file)."
         )
     try:
@@ -220,7 +221,7 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
     except duckdb.Error as error:
         raise ReportError(
             f"Cannot make the report: {published_db} cannot be opened as a DuckDB file ({error}). "
-            "Run scripts/run_measurement.py first to publish the marts again."
+            "Run banenafspraak run first to publish the marts again."
         ) from error
     with connection:
         tables = connection.execute(
@@ -232,7 +233,7 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
             raise ReportError(
                 f"Cannot make the report: {published_db} lacks "
                 f"{', '.join(f'{SCHEMA}.{name}' for name in missing)}; it is not a published marts "
-                "file. Run scripts/run_measurement.py first."
+                "file. Run banenafspraak run first."
             )
         comparison = _by_grain(_query(connection, "mart_baseline_comparison"))
         year_on_year = _by_grain(_query(connection, "mart_year_on_year"))
@@ -258,7 +259,7 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
     if not years:
         raise ReportError(
             f"Cannot make the report: {SCHEMA}.mart_baseline_comparison in {published_db} has no "
-            "rows. Run scripts/run_measurement.py first."
+            "rows. Run banenafspraak run first."
         )
     if report_year is None:
         report_year = years[-1]
@@ -283,7 +284,7 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
             raise ReportError(
                 f"Cannot make the report: the published marts hold a target of {targets[key]} "
                 f"extra jobs for {key[1]} in {key[0]}, seeds/targets.csv {value}. The marts were "
-                "built from other seeds: run scripts/run_measurement.py first."
+                "built from other seeds: run banenafspraak run first."
             )
         if key[0] > years[-1]:
             targets[key] = value
@@ -313,7 +314,7 @@ def load_data(published_db: Path, seeds_dir: Path, report_year: int | None = Non
                 f"a {sector} share of {share}, but seeds/split_keys.csv holds "
                 f"{'no key' if key is None else key.share} for that year and sector, so its "
                 "provenance does not describe the published figure. The marts were built from "
-                "other seeds: run scripts/run_measurement.py first."
+                "other seeds: run banenafspraak run first."
             )
 
     hours = [
@@ -1224,7 +1225,7 @@ def section_assumptions(data: ReportData) -> str:
     return (
         '<section id="sectie-aannames"><h2>Aangenomen getallen</h2>'
         '<p class="note">Er zijn geen uren gepubliceerd, alleen afgeronde banen. De meegeleverde '
-        "invoer is daarom gereconstrueerd (scripts/reconstruct_seeds.py): elke rij van "
+        "invoer is daarom gereconstrueerd (banenafspraak reconstruct-seeds): elke rij van "
         "seeds/december_hours.csv is <em>gereconstrueerd</em> (vastgelegd door gepubliceerde "
         "cijfers) of <em>aangenomen</em>, en elke verdeelsleutel <em>gepubliceerd</em> of "
         "<em>aangenomen</em>. Hieronder elk aangenomen getal. Zijn de marts op een bestand met "
@@ -1696,7 +1697,7 @@ def render_html(data: ReportData, source_name: str) -> str:
         f"Uit de gepubliceerde marts ({esc(source_name)}, schema {SCHEMA}); één baan is 25,5 uur "
         "per week, 110,92 verloonde uren in december.</p>"
         + "".join(sections)
-        + "<footer>Gemaakt met scripts/render_report.py uit de gepubliceerde marts en de seeds "
+        + "<footer>Gemaakt met banenafspraak report uit de gepubliceerde marts en de seeds "
         "(herkomst van verdeelsleutels, uren en doelstellingen na het laatste meetjaar). Dit "
         "bestand haalt niets op: geen scripts, lettertypen, stylesheets of afbeeldingen.</footer>"
         "</main></body></html>\n"

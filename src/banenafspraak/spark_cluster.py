@@ -2,13 +2,13 @@
 
 Usage (from the project root, in the virtual environment with requirements-spark.txt; Java 17):
 
-    python scripts/spark_cluster.py                                  # dbt build on a fresh cluster
-    python scripts/spark_cluster.py -- --select split_keys           # extra arguments for dbt build
-    python scripts/spark_cluster.py --cores 2 --memory 2g --state target/spark_cluster/mine
-    python scripts/spark_cluster.py --keep-running                   # leave the cluster up
+    banenafspraak spark-cluster                                  # dbt build on a fresh cluster
+    banenafspraak spark-cluster -- --select split_keys           # extra arguments for dbt build
+    banenafspraak spark-cluster --cores 2 --memory 2g --state target/spark_cluster/mine
+    banenafspraak spark-cluster --keep-running                   # leave the cluster up
 
 Starts a master, one worker and the Thrift server from the installed PySpark, all on 127.0.0.1
-(scripts/engines.py, SparkCluster), with the warehouse, the Derby metastore and the logs in the
+(src/banenafspraak/engines.py, SparkCluster), with the warehouse, the Derby metastore and the logs in the
 state folder (default: a fresh target/spark_cluster/<timestamp>). Then runs `dbt build --target
 spark_cluster` from the project root against it, BANENAFSPRAAK_PAYROLL_DIR passed through, and
 stops every process it started, also after a failure or Ctrl-C. Exits with dbt's exit code.
@@ -27,14 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from engines import EngineUnavailable, SparkCluster, stop_process
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-def dbt_executable() -> str:
-    dbt = Path(sys.executable).with_name("dbt")
-    return str(dbt if dbt.exists() else "dbt")
+from banenafspraak.engines import EngineUnavailable, SparkCluster, stop_process
+from banenafspraak.project import PROJECT_DIR, tool
 
 
 def default_state_dir() -> Path:
@@ -79,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         env = {**os.environ, **cluster.env}
-        command = [dbt_executable(), "build", "--target", "spark_cluster", *dbt_args]
+        command = [tool("dbt"), "build", "--target", "spark_cluster", *dbt_args]
         dbt = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
         returncode = dbt.wait()
         dbt = None

@@ -1,6 +1,6 @@
 """Compare two DuckDB warehouses built by this project, relation by relation and row by row.
 
-    python scripts/compare_warehouses.py BEFORE.duckdb AFTER.duckdb [--schemas marts semantic audit]
+    banenafspraak compare BEFORE.duckdb AFTER.duckdb [--schemas marts semantic audit]
 
 A refactoring that keeps every figure must leave every mart equal: the same relations, the same
 columns with the same types, and the same multiset of rows (compared with EXCEPT ALL both ways, so

@@ -2,8 +2,8 @@
 
 Usage (from the project root, in the virtual environment):
 
-    python scripts/publish.py                       # working warehouse -> published/
-    python scripts/publish.py --working-db target/banenafspraak.duckdb \\
+    banenafspraak publish                       # working warehouse -> published/
+    banenafspraak publish --working-db target/banenafspraak.duckdb \\
         --published-db published/banenafspraak.duckdb
 
 Why a separate file: DuckDB allows one writer per file, and a BI tool that holds a file open (even
@@ -39,9 +39,9 @@ the latest vintage's, no vintage is added and no published file is touched. A ne
 compared with the one before it: `publication.revisions` lists every figure that changed (a
 herziening), with the inputs whose fingerprints changed as the reason.
 
-    python scripts/publish.py vintages                      # list the vintages
-    python scripts/publish.py revisions                     # latest against the one before it
-    python scripts/publish.py revisions --against 0001-2026-01-05T10-00-00Z   # or --against 1
+    banenafspraak publish vintages                      # list the vintages
+    banenafspraak publish revisions                     # latest against the one before it
+    banenafspraak publish revisions --against 0001-2026-01-05T10-00-00Z   # or --against 1
 
 Paths: the command-line options are relative to the current directory; the environment variables
 BANENAFSPRAAK_DB and BANENAFSPRAAK_PUBLISHED_DB, like profiles.yml, are relative to the project
@@ -69,7 +69,8 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from banenafspraak.project import PROJECT_DIR
+
 DEFAULT_WORKING_DB = Path("target") / "banenafspraak.duckdb"
 DEFAULT_PUBLISHED_DB = Path("published") / "banenafspraak.duckdb"
 
@@ -110,7 +111,7 @@ FINGERPRINTS_TABLE = "int_input_fingerprints"
 FINGERPRINT_COLUMNS = ("measurement_year", "input_name", "n_rows", "paid_hours", "fingerprint")
 TOOLS = ("dbt-core", "dbt-duckdb", "duckdb")
 # Schema `publication` of the published file: per table its comment and columns (name, type,
-# comment). The revisions columns are also those of `python scripts/publish.py revisions`.
+# comment). The revisions columns are also those of `banenafspraak publish revisions`.
 PUBLICATION_SCHEMA = "publication"
 PUBLICATION_TABLES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
     "vintages": (
@@ -962,7 +963,7 @@ def publish(working_db: Path, published_db: Path) -> PublishResult:
     if not working_db.is_file():
         raise PublishError(
             f"Cannot publish: the working warehouse {working_db} does not exist. "
-            "Build it first (`python scripts/run_measurement.py`, or `dbt build`), or point "
+            "Build it first (`banenafspraak run`, or `dbt build`), or point "
             "BANENAFSPRAAK_DB / --working-db at the warehouse you built. Nothing was published."
         )
     if published_db == working_db:
@@ -1004,7 +1005,7 @@ def publish(working_db: Path, published_db: Path) -> PublishResult:
                         f"Cannot publish: the working warehouse {working_db} lacks "
                         f"{', '.join(f'{SCHEMA}.{name}' for name in missing)}. The last "
                         "`dbt build` into it failed or did not build every mart; run a full "
-                        "`dbt build` (or `python scripts/run_measurement.py`) and publish again. "
+                        "`dbt build` (or `banenafspraak run`) and publish again. "
                         "Nothing was published."
                     )
                 marts = mart_checksums(connection, WORKING)
@@ -1098,7 +1099,7 @@ def describe(result: PublishResult) -> str:
         )
     against = (
         f"{result.revisions} rows in {PUBLICATION_SCHEMA}.revisions against vintage "
-        f"{result.previous.id} (python scripts/publish.py revisions)"
+        f"{result.previous.id} (banenafspraak publish revisions)"
         if result.previous
         else "the first"
     )
@@ -1110,7 +1111,7 @@ def describe(result: PublishResult) -> str:
 
 def _text_table(columns: list[str], rows: list[tuple]) -> str:
     """A plain text table, as run_measurement.py prints the letter's tables."""
-    from run_measurement import format_table  # imported late: run_measurement imports publish
+    from banenafspraak.run_measurement import format_table  # imported late: run_measurement imports publish
 
     return format_table(columns, rows)
 
@@ -1147,7 +1148,7 @@ def revisions_command(published_db: Path, against: str | None) -> str:
     vintages = list_vintages(published_db)
     if not vintages:
         raise PublishError(
-            f"No vintages in {vintages_dir(published_db)}: publish first (python scripts/publish.py)."
+            f"No vintages in {vintages_dir(published_db)}: publish first (banenafspraak publish)."
         )
     current = vintages[-1]
     if against is None:

@@ -30,10 +30,10 @@ digits, never a bare 9-digit number that could pass for a BSN.
 
 Usage (from the project root; OUT_DIR is a folder outside the repository):
 
-    .venv/bin/python scripts/generate_payroll.py --out OUT_DIR         # defaults: ~30M lines
-    .venv/bin/python scripts/generate_payroll.py --out OUT_DIR --persons 300 --years 2012-2014
-    .venv/bin/python scripts/generate_payroll.py --out OUT_DIR --lines 3000000
-    .venv/bin/python scripts/generate_payroll.py --out OUT_DIR --persons 2500 --format csv
+    .venv/bin/banenafspraak generate-payroll --out OUT_DIR         # defaults: ~30M lines
+    .venv/bin/banenafspraak generate-payroll --out OUT_DIR --persons 300 --years 2012-2014
+    .venv/bin/banenafspraak generate-payroll --out OUT_DIR --lines 3000000
+    .venv/bin/banenafspraak generate-payroll --out OUT_DIR --persons 2500 --format csv
 
 Options:
 
@@ -1508,7 +1508,7 @@ def main(argv: list[str] | None = None) -> int:
     employer_rows = write_employers(con, employers, group_hours, years, out / f"employers.{fmt}", fmt, widths)
     total_lines = sum(lines_per_year.values())
     manifest = {
-        "generator": "scripts/generate_payroll.py",
+        "generator": "banenafspraak generate-payroll",
         "generator_version": GENERATOR_VERSION,
         "synthetic": True,
         "options": {

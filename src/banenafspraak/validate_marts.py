@@ -13,8 +13,8 @@ add up within rounding, and that the marts reproduce every published figure.
 
 Usage (from the project root, in the virtual environment, after `dbt build`):
 
-    python scripts/validate_marts.py
-    python scripts/validate_marts.py --warehouse other.duckdb --published-figures off --no-docs
+    banenafspraak validate
+    banenafspraak validate --warehouse other.duckdb --published-figures off --no-docs
 
 The suites, validation definitions and checkpoints are defined in this file and written to gx/
 through GX's own API on every run (`add_or_update`, which keeps the ids of unchanged objects),
@@ -53,9 +53,10 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 from great_expectations.exceptions import DataContextError
 from great_expectations.expectations.row_conditions import Column
-from publish import working_db_path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from banenafspraak.project import PROJECT_DIR
+from banenafspraak.publish import working_db_path
+
 DATASOURCE_NAME = "banenafspraak"
 BATCH_DEFINITION_NAME = "whole_dataframe"
 KEY_COLUMNS = ("measurement_year", "sector", "employment_form")
