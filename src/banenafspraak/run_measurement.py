@@ -318,8 +318,8 @@ def build_on_engine(target: str) -> None:
 # rule, a seed, a var's default, the publish or the checks) makes the next run build.
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "selectors.yml")
 PROJECT_FOLDERS = ("analyses", "gx", "macros", "models", "seeds", "snapshots", "src", "tests")
-# Not part of the project's state: what runs write.
-NOT_PROJECT = ("uncommitted", "__pycache__")
+# Not part of the project's state: what runs and the editable install (pip install -e .) write.
+NOT_PROJECT = ("uncommitted", "__pycache__", "banenafspraak.egg-info")
 
 
 def project_digest() -> str:
