@@ -18,6 +18,9 @@ TABLES = (
     "marts.mart_baseline_comparison",
     "marts.mart_year_on_year",
     "marts.mart_formal_loan_breakdown",
+    # The breakdowns below sector level read the (incremental) classification's counted lines.
+    "marts.mart_government_subsectors",
+    "marts.mart_regions",
     "intermediate.int_payroll_lines_classified",
     "intermediate.int_payroll_hours_reconciled",
 )
