@@ -22,8 +22,9 @@
       rejected  rule 4: a regular line whose employer has no sector that year;
       counted   everything else, with its employment form and (formal) the employer's sector.
     For speed at national scale (30 million lines): duplicates are found by sorting one 64-bit
-    hash per line and checking equal neighbours exactly; the lines are read again for the
-    counts per reason, and only December's row groups once more for the register and sector.
+    hash per line and checking equal neighbours exactly; the lines are read once more and
+    summed in one aggregation (a valid December line per person and employer, every other line
+    without), and only those sums meet the register and the employers.
     Incremental by measurement year: see macro payroll_years_filter. -#}
 
 with
@@ -95,14 +96,37 @@ validated as {{ cte_inlined() }} (
             and payroll_lines.period_end = duplicate_keys.period_end
 ),
 
--- Rejected lines, and valid lines outside the reference month, summed without the person.
+-- Every line summed once, in one pass: a valid line of the reference month with its person and
+-- employer (rules 3 and 4 need them), every other line without.
+lines_summed as (
+    select
+        measurement_year,
+        is_reference_month,
+        rejection_reason,
+        case when rejection_reason is null then relation_type end as relation_type,
+        case when rejection_reason is null and is_reference_month then person_id end
+            as person_id,
+        case when rejection_reason is null and is_reference_month then employer_id end
+            as employer_id,
+        count(*) as n_lines,
+        sum(paid_hours) as paid_hours
+    from validated
+    group by
+        measurement_year,
+        is_reference_month,
+        rejection_reason,
+        case when rejection_reason is null then relation_type end,
+        case when rejection_reason is null and is_reference_month then person_id end,
+        case when rejection_reason is null and is_reference_month then employer_id end
+),
+
+-- Rejected lines, and valid lines outside the reference month.
 other_lines_classified as (
     select
         measurement_year,
         is_reference_month,
-        case when rejection_reason is null then relation_type end as relation_type,
-        case when rejection_reason is null then {{ employment_form('relation_type') }} end
-            as employment_form,
+        relation_type,
+        {{ employment_form('relation_type') }} as employment_form,
         cast(null as {{ dbt.type_string() }}) as employer_sector,
         case when rejection_reason is null then 'excluded' else 'rejected' end as outcome,
         coalesce(rejection_reason, 'outside_reference_month') as reason,
@@ -110,40 +134,34 @@ other_lines_classified as (
         cast(null as {{ dbt.type_string() }}) as employer_id,
         cast(null as {{ dbt.type_string() }}) as government_subsector,
         cast(null as {{ dbt.type_string() }}) as labour_market_region,
-        count(*) as n_lines,
-        sum(paid_hours) as paid_hours
-    from validated
+        n_lines,
+        paid_hours
+    from lines_summed
     where rejection_reason is not null or not is_reference_month
-    group by
-        measurement_year,
-        is_reference_month,
-        case when rejection_reason is null then relation_type end,
-        case when rejection_reason is null then {{ employment_form('relation_type') }} end,
-        coalesce(rejection_reason, 'outside_reference_month'),
-        case when rejection_reason is null then 'excluded' else 'rejected' end
 ),
 
 -- Valid lines of the reference month meet the register (rule 3) and the employers (rule 4).
 reference_month_lines as (
     select
-        validated.measurement_year,
-        validated.person_id,
-        validated.employer_id,
-        validated.relation_type,
-        validated.paid_hours,
-        {{ employment_form('validated.relation_type') }} as employment_form,
+        lines_summed.measurement_year,
+        lines_summed.person_id,
+        lines_summed.employer_id,
+        lines_summed.relation_type,
+        lines_summed.n_lines,
+        lines_summed.paid_hours,
+        {{ employment_form('lines_summed.relation_type') }} as employment_form,
         employers.sector as employer_sector,
         employers.government_subsector,
         employers.labour_market_region,
-        {{ is_registered_on_reference_day('validated.person_id', 'validated.measurement_year',
+        {{ is_registered_on_reference_day('lines_summed.person_id', 'lines_summed.measurement_year',
             'register') }} as is_registered
-    from validated
+    from lines_summed
     left join employers
         on
-            validated.employer_id = employers.employer_id
-            and validated.measurement_year = employers.employer_year
-            and validated.relation_type = 'regular'
-    where validated.rejection_reason is null and validated.is_reference_month
+            lines_summed.employer_id = employers.employer_id
+            and lines_summed.measurement_year = employers.employer_year
+            and lines_summed.relation_type = 'regular'
+    where lines_summed.rejection_reason is null and lines_summed.is_reference_month
 ),
 
 reference_month_outcomes as (
@@ -168,6 +186,7 @@ reference_month_outcomes as (
             when employment_form = 'formal' and employer_sector is null
                 then 'employer_without_sector'
         end as reason,
+        n_lines,
         paid_hours
     from reference_month_lines
 ),
@@ -189,6 +208,7 @@ reference_month_classified as (
             as government_subsector,
         case when outcome = 'counted' and employment_form = 'formal' then labour_market_region end
             as labour_market_region,
+        n_lines,
         paid_hours
     from reference_month_outcomes
 ),
@@ -206,7 +226,7 @@ reference_month_summed as (
         employer_id,
         government_subsector,
         labour_market_region,
-        count(*) as n_lines,
+        sum(n_lines) as n_lines,
         sum(paid_hours) as paid_hours
     from reference_month_classified
     group by
