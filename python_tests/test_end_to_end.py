@@ -7,6 +7,7 @@ import re
 import subprocess
 from decimal import Decimal
 
+import duckdb
 import pytest
 from conftest import PROJECT_DIR, banenafspraak, run_dbt
 
@@ -367,3 +368,40 @@ def test_measurement_input_refuses_what_it_cannot_measure(chosen, message, tmp_p
     )
     assert run.returncode != 0
     assert message in " ".join(run.output.split()), run.output[-3000:]
+
+
+def test_the_marts_tests_refuse_a_missing_cell_negative_jobs_a_stray_share_and_a_missing_target(
+    built, tmp_path
+):
+    """The dbt tests that guard what Great Expectations no longer re-tests: on a copy of the
+    built warehouse with one cell deleted, negative jobs with a split key share on a formal row,
+    and a target removed, each fails; on the built warehouse each passes (its status in the
+    build)."""
+    import shutil
+
+    guards = {
+        "fct_jobs_has_every_cell_of_every_year",
+        "expression_is_true_fct_jobs_jobs__jobs_0",
+        "split_key_share_only_on_loan_rows_and_within_0_and_1",
+        "every_total_row_has_a_target_from_the_first_target_year",
+    }
+    assert {name: built.statuses()[name] for name in guards} == dict.fromkeys(guards, "pass")
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copyfile(built.warehouse, work / "warehouse.duckdb")
+    with duckdb.connect(str(work / "warehouse.duckdb")) as connection:
+        connection.execute(
+            "delete from marts.fct_jobs "
+            "where measurement_year = 2016 and sector = 'market' and employment_form = 'loan'"
+        )
+        connection.execute(
+            "update marts.fct_jobs set jobs = -1, split_key_share = 0.5 "
+            "where measurement_year = 2017 and employment_form = 'formal'"
+        )
+        connection.execute(
+            "update marts.mart_baseline_comparison set target_extra_jobs = null "
+            "where measurement_year = 2018 and employment_form = 'total' and sector = 'market'"
+        )
+    run = run_dbt(PROJECT_DIR, work, "test", "--select", *sorted(guards))
+    assert run.returncode != 0
+    assert run.failed_nodes() == guards, run.output[-3000:]

@@ -993,7 +993,9 @@ def test_a_failed_build_leaves_the_published_files_untouched(built, tmp_path):
 @pytest.fixture
 def stubbed_run(built, tmp_path, monkeypatch):
     """run_measurement.main with dbt stubbed: the warehouse is a copy of `built`, the published
-    folder holds an older publication, and the validator is a script whose exit code is chosen."""
+    folder holds an older publication, and the validator (publish.VALIDATOR) is a script whose
+    exit code is chosen, recording its arguments and whether the candidate it was given exists
+    beside a published manifest that is still the old one."""
     working = copy_warehouse(built, tmp_path / "warehouse.duckdb")
     published_db = tmp_path / "published" / DB_NAME
     publisher.publish(without_latest_year(built, tmp_path / "old.duckdb"), published_db)
@@ -1008,13 +1010,19 @@ def stubbed_run(built, tmp_path, monkeypatch):
         lambda year, published_db=None: calls.append(("print", published_db)),
     )
     validator = tmp_path / "validate_marts.py"
-    monkeypatch.setattr(run_measurement, "VALIDATOR", (sys.executable, str(validator)))
+    monkeypatch.setattr(publisher, "VALIDATOR", (sys.executable, str(validator)))
+    old_manifest = (published_db.parent / "manifest.json").read_text()
 
     def run(*argv: str, validator_exit: int = 0):
         record = str(tmp_path / "validated")
         validator.write_text(
-            "import sys\n"
-            f"open({record!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+            "import pathlib, sys\n"
+            "candidate = pathlib.Path(sys.argv[2])\n"
+            "manifest = (candidate.parent / 'manifest.json').read_text()\n"
+            f"state = (candidate.is_file(), manifest == {old_manifest!r})\n"
+            f"open({record!r}, 'a').write(' '.join(sys.argv[1:]) + f' {{state}}\\n')\n"
+            "print('FAILED fct_jobs: a stubbed expectation' if "
+            f"{validator_exit} else 'All stubbed expectations passed.')\n"
             f"sys.exit({validator_exit})\n"
         )
         calls.clear()
@@ -1030,8 +1038,10 @@ def test_a_failed_validation_leaves_the_published_files_untouched(stubbed_run):
     before = folder_state(published_db.parent)
     with pytest.raises(SystemExit) as exited:
         run(validator_exit=3)
-    assert "Validation of the marts" in str(exited.value.code)
-    assert "Nothing was published" in str(exited.value.code)
+    message = str(exited.value.code)
+    assert message.startswith("FAILED fct_jobs: a stubbed expectation\nGreat Expectations refused")
+    assert "exit code 3" in message
+    assert f"Nothing was published: {published_db}, its Parquet files and manifest" in message
     assert folder_state(published_db.parent) == before
 
 
@@ -1039,7 +1049,10 @@ def test_build_validate_publish_print_in_that_order(stubbed_run, built):
     run, working, published_db = stubbed_run
     calls, validated = run()
     assert calls == [("dbt", "build"), ("print", published_db)]
-    assert validated == [f"--warehouse {working}"]
+    # Great Expectations saw the candidate beside the published file, before it replaced it.
+    candidate = published_db.with_name(f".{DB_NAME}.{os.getpid()}.tmp")
+    assert validated == [f"--published-db {candidate} (True, True)"]
+    assert not candidate.exists()
     with duckdb.connect(str(published_db), read_only=True) as connection, built.connect() as source:
         assert mart_rows(connection) == mart_rows(source)
 
@@ -1048,7 +1061,7 @@ def test_build_validate_publish_print_in_that_order(stubbed_run, built):
     "argv, validator_exit, dbt_calls, validations",
     [
         (("--skip-build",), 0, [], 0),
-        (("--skip-publish",), 0, [("dbt", "build")], 1),
+        (("--skip-publish",), 0, [("dbt", "build")], 0),
     ],
 )
 def test_skip_build_and_skip_publish(stubbed_run, argv, validator_exit, dbt_calls, validations):

@@ -1,7 +1,7 @@
 """The console script `banenafspraak`: the main job and each of its parts, one subcommand each.
 
-    banenafspraak run               the main job: build, validate, publish, report, print table 1
-    banenafspraak validate          the Great Expectations checkpoint on the working warehouse
+    banenafspraak run               the main job: build, publish (validated), report, print table 1
+    banenafspraak validate          Great Expectations: the published file against the mart contracts
     banenafspraak publish           publish the working warehouse's marts (or list, roll back)
     banenafspraak report            write the visual report from the published file
     banenafspraak generate-payroll  write a synthetic national population of payroll files
@@ -22,8 +22,8 @@ import sys
 
 # command -> (module, what it does)
 COMMANDS = {
-    "run": ("run_measurement", "the main job: build, validate, publish, report, print table 1"),
-    "validate": ("validate_marts", "the Great Expectations checkpoint on the working warehouse"),
+    "run": ("run_measurement", "the main job: build, publish (validated), report, print table 1"),
+    "validate": ("validate_marts", "Great Expectations: the published file against the mart contracts"),
     "publish": ("publish", "publish the working warehouse's marts (or list, roll back)"),
     "report": ("render_report", "write the visual report from the published file"),
     "generate-payroll": ("generate_payroll", "write a synthetic population of payroll files"),

@@ -11,7 +11,10 @@ read-only) blocks every writer of it, so a BI tool on the working warehouse woul
 `dbt build`. BI tools read the published file instead; `dbt build` never touches it, and each
 publish replaces it whole with one atomic rename. A reader that has the old file open keeps
 reading the old, complete version; a reader that opens the file after the rename reads the new one.
-There is never a moment at which the path holds a half-written file.
+There is never a moment at which the path holds a half-written file. Before the renames, Great
+Expectations validates the candidate file against the mart contracts (validate_with_gx:
+`banenafspraak validate --published-db <candidate>`); a candidate that fails is removed, the
+published files stay as they were, and the error names each failed expectation.
 
 Layout, beside the published file (default `published/banenafspraak.duckdb`):
 
@@ -61,7 +64,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata as package_metadata
@@ -98,6 +101,10 @@ MANIFEST_NAME = "manifest.json"
 PARQUET_DIR_NAME = "parquet"
 LOCK_NAME = ".publish.lock"
 PARQUET_OPTIONS = "format parquet, compression snappy, parquet_version v1"
+# Great Expectations validates the candidate file against the mart contracts before it replaces
+# the published one: `banenafspraak validate`, in a child process (GX and its import, some
+# seconds, stay out of this one).
+VALIDATOR = (sys.executable, "-m", "banenafspraak", "validate")
 
 # Vintages: published/vintages/<id>/ holds vintage.json and one Parquet file per mart.
 VINTAGES_DIR_NAME = "vintages"
@@ -948,15 +955,18 @@ def _stage_vintage(staged: Path, staged_parquet: dict[str, Path], document: dict
     return Vintage(id=document["vintage_id"], path=staged, metadata=document)
 
 
-def publish(working_db: Path, published_db: Path) -> PublishResult:
+def publish(
+    working_db: Path, published_db: Path, validate: Callable[[Path], None] | None = None
+) -> PublishResult:
     """Publish the marts of `working_db` to `published_db`, its Parquet folder and manifest,
     keeping the state as a new vintage unless it equals the latest one.
 
-    Everything is first written and verified under temp names; only then are the files renamed
-    over the published ones (vintage folder, database, Parquet files, revisions, manifest last).
-    On any failure before the renames the published files are left exactly as they were. When
-    nothing changed since the latest vintage, and the published files are that vintage's, no
-    file is written at all.
+    Everything is first written and verified under temp names, and the candidate database is
+    given to `validate` (e.g. validate_with_gx), which raises PublishError to refuse it; only
+    then are the files renamed over the published ones (vintage folder, database, Parquet files,
+    revisions, manifest last). On any failure before the renames the published files are left
+    exactly as they were. When nothing changed since the latest vintage, and the published files
+    are that vintage's, no file is written (and nothing validated) at all.
     """
     working_db = Path(working_db).resolve()
     published_db = Path(published_db).resolve()
@@ -1045,6 +1055,14 @@ def publish(working_db: Path, published_db: Path) -> PublishResult:
                     relation_checksum(connection, REVISIONS_STAGED, ("revision_number",)),
                 )
 
+            if validate is not None:
+                try:
+                    validate(staged_db)
+                except PublishError as error:
+                    raise PublishError(
+                        f"{error}\nNothing was published: {published_db}, its Parquet files and "
+                        "manifest are as they were."
+                    ) from None
             staged_manifest.write_text(manifest_text, encoding="utf-8")
             _fsync_file(staged_manifest)
 
@@ -1081,6 +1099,26 @@ def publish(working_db: Path, published_db: Path) -> PublishResult:
         rewritten=True,
         revisions=revision_rows,
     )
+
+
+def validate_with_gx(candidate: Path) -> None:
+    """Great Expectations on a candidate file (VALIDATOR --published-db): prints its summary,
+    raises PublishError with its failed expectations when the file breaks a mart contract."""
+    completed = subprocess.run(
+        [*VALIDATOR, "--published-db", str(candidate)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = (completed.stdout + completed.stderr).strip()
+    if completed.returncode != 0:
+        raise PublishError(
+            f"{output}\nGreat Expectations refused the candidate file {candidate.name}: it does "
+            f"not hold what the mart contracts promise (banenafspraak validate, exit code "
+            f"{completed.returncode}; the lines above name each failed expectation)."
+        )
+    print(output)
 
 
 def describe(result: PublishResult) -> str:
@@ -1233,7 +1271,7 @@ def main(argv: list[str] | None = None) -> int:
     working_db = args.working_db.resolve() if args.working_db else working_db_path()
     published_db = args.published_db.resolve() if args.published_db else published_db_path()
     try:
-        result = publish(working_db, published_db)
+        result = publish(working_db, published_db, validate=validate_with_gx)
     except PublishError as error:
         print(error, file=sys.stderr)
         return 1

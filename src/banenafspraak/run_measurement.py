@@ -1,10 +1,10 @@
-"""Run the banenafspraak measurement: dbt build, validate, publish, print the letter's table 1.
+"""Run the banenafspraak measurement: dbt build, publish (validated), print the letter's table 1.
 
 Usage (from the project root, in the virtual environment):
 
-    banenafspraak run                  # build, validate, publish, print
+    banenafspraak run                  # build, publish (validated), report, print
     banenafspraak run --year 2021
-    banenafspraak run --skip-publish   # build, validate; print from the warehouse
+    banenafspraak run --skip-publish   # build only; print from the warehouse
     banenafspraak run --skip-build     # only print, from the existing warehouse
     banenafspraak run --force-build    # build even when nothing changed
     banenafspraak run --target spark   # build on another engine (see below)
@@ -17,13 +17,15 @@ Steps, each only when the one before succeeded:
    tool versions, the published vintage and the warehouse's marts; then table 1 is printed from the
    published file. Any difference, or --force-build, runs the steps below.
 1. `dbt build` into the working warehouse, BANENAFSPRAAK_DB (default: target/banenafspraak.duckdb).
-2. The Great Expectations checkpoint on the marts (`banenafspraak validate`).
-3. Publish (banenafspraak publish): the marts only, into the file BI tools read,
+2. Publish (banenafspraak publish): the marts only, into the file BI tools read,
    BANENAFSPRAAK_PUBLISHED_DB (default: published/banenafspraak.duckdb), with Parquet copies and a
-   manifest beside it, replaced by one atomic rename. A failed build or validation exits non-zero
-   and leaves the published files exactly as they were.
-4. The visual report (banenafspraak report): published/report.html, beside the published file.
-5. The record of what was measured (step 0), then the letter's tables: the analyses
+   manifest beside it. The new file is written beside the old one as a candidate, Great
+   Expectations validates it against the mart contracts (`banenafspraak validate --published-db
+   <candidate>`, suites generated from the dbt manifest), and only then is it renamed over the
+   published file. A failed build or validation exits non-zero and leaves the published files
+   exactly as they were. (Nothing changed since the latest vintage: no candidate, no validation.)
+3. The visual report (banenafspraak report): published/report.html, beside the published file.
+4. The record of what was measured (step 0), then the letter's tables: the analyses
    `letter_table_1` and `letter_year_on_year`, compiled by dbt and run on the PUBLISHED marts,
    i.e. on what BI tools see. Only the `bron` column (how many of a row's figures were published
    by the ministry) comes from the published-figures seed, which lives in the working warehouse
@@ -80,15 +82,13 @@ from banenafspraak.publish import (
     publish,
     published_db_path,
     tool_versions,
+    validate_with_gx,
     working_db_path,
 )
 from banenafspraak.render_report import REPORT_NAME, ReportError, render_report
 
 DEFAULT_DB = PROJECT_DIR / "target" / "banenafspraak.duckdb"
 ANALYSES = ("letter_table_1", "letter_year_on_year")
-# The Great Expectations checkpoint on the marts, 0 when they pass: run in a child process on the
-# working warehouse, after the build and before the publish.
-VALIDATOR = (sys.executable, "-m", "banenafspraak", "validate")
 # Alias under which the published file is attached when the letter is printed from it.
 PUBLISHED_ALIAS = "published_marts"
 TARGETS = ("duckdb", "spark", "spark_cluster", "postgres")
@@ -119,22 +119,6 @@ def invoke_dbt(
         sys.exit(
             f"dbt {args[0]} failed (exit code {completed.returncode}). The lines above say which "
             f"model or test; logs/dbt.log has the detail.{on_failure}"
-        )
-
-
-def validate_marts(working_db: Path, published_db: Path) -> None:
-    """The Great Expectations checkpoint between build and publish; exits when the marts fail it."""
-    completed = subprocess.run(
-        [*VALIDATOR, "--warehouse", str(working_db)],
-        cwd=PROJECT_DIR,
-        check=False,
-    )
-    if completed.returncode != 0:
-        sys.exit(
-            f"Validation of the marts in {working_db} failed (banenafspraak validate, exit "
-            f"code {completed.returncode}); the lines above say which expectation. Nothing was "
-            f"published: {published_db} is as it was. Fix the cause, then run the measurement "
-            "again."
         )
 
 
@@ -407,12 +391,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--skip-publish",
         action="store_true",
-        help="build and validate, but do not publish; print from the working warehouse",
+        help="build, but do not publish (so nothing is validated by Great Expectations: it "
+        "validates the file to publish); print from the working warehouse",
     )
     parser.add_argument(
         "--force-build",
         action="store_true",
-        help="build, validate and publish even when nothing changed since the last run",
+        help="build and publish even when nothing changed since the last run",
     )
     parser.add_argument(
         "--target",
@@ -453,12 +438,11 @@ def main(argv: list[str] | None = None) -> None:
     # A build that fails leaves no record, so that the next run builds again.
     state_path(working_db).unlink(missing_ok=True)
     invoke_dbt(["build"], on_failure=untouched)
-    validate_marts(working_db, published_db)
     if args.skip_publish:
         print_letter_tables(args.year)
         return
     try:
-        result = publish(working_db, published_db)
+        result = publish(working_db, published_db, validate=validate_with_gx)
     except PublishError as error:
         sys.exit(str(error))
     print(describe(result))

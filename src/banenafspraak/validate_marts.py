@@ -1,26 +1,32 @@
-"""Validate the four marts of the letter with Great Expectations (GX 1.x) and build Data Docs.
+"""Validate the published file against the mart contracts with Great Expectations (GX 1.x).
 
-What: reads the marts (and, when they are compared, the published figures) read-only from the
-DuckDB warehouse dbt built, validates them against the expectation suites of the file-backed GX
-project in gx/, prints one plain-words line per failed expectation and builds Data Docs
-(gx/uncommitted/data_docs/local_site/index.html). Exit code 0 when every expectation passes, 1
-when one fails or the warehouse cannot be read.
+What: reads every published mart (publish.MARTS) read-only from a published DuckDB file, by
+default the one BI tools read, and validates it against suites generated from the marts' enforced
+dbt contracts in the dbt manifest. Prints one plain-words line per failed expectation and builds
+Data Docs (gx/uncommitted/data_docs/local_site/index.html). Exit code 0 when every expectation
+passes, 1 when one fails or the file or the manifest cannot be read.
 
-Why: the dbt data tests guard the build; this suite guards the tables BI users read, after the
-build, with a report (Data Docs) that people outside the dbt project can open. It checks the
-grain (one row per year x sector x employment form, no year missing), value ranges, that totals
-add up within rounding, and that the marts reproduce every published figure.
+Why: dbt's data tests guard the build (grain, totals within rounding, the published figures);
+this guards the file BI tools read, after publish: `banenafspraak publish` (and so the main job)
+writes a candidate file beside the published one, runs this on it, and renames it over the
+published file only when it passes (publish.validate_with_gx).
 
-Usage (from the project root, in the virtual environment, after `dbt build`):
+Per mart, from its contract: the exact ordered column list; each column's DuckDB type, as the
+file's information_schema reports it (pandas cannot tell decimal(5,2) from double; one suite,
+published_column_types, for all marts); not null for not_null and primary_key constraints and
+the grain test's key columns; unique grain (the primary_key constraint or test); accepted values
+(tests accepted_values_by_column and accepted_values).
 
-    banenafspraak validate
-    banenafspraak validate --warehouse other.duckdb --published-figures off --no-docs
+Usage (from the project root, in the virtual environment):
 
-The suites, validation definitions and checkpoints are defined in this file and written to gx/
-through GX's own API on every run (`add_or_update`, which keeps the ids of unchanged objects),
-so the committed JSON files only change when a definition here changes. GX reads the data
-through its pandas datasource (dataframe assets, whole-dataframe batches): its SQL datasource
-through SQLAlchemy and duckdb_engine returns empty results on this warehouse.
+    banenafspraak validate                            # published/banenafspraak.duckdb
+    banenafspraak validate --published-db other.duckdb --manifest target/manifest.json --no-docs
+
+The manifest defaults to <DBT_TARGET_PATH or target>/manifest.json; when it is missing, `dbt
+parse` writes it. The suites, validation definitions and checkpoints are written to gx/ through
+GX's API on every run (`add_or_update`, keeping the ids of unchanged objects; objects of marts no
+longer published are deleted), so the committed JSON files change only when a contract does. GX
+reads pandas frames: its SQL datasource through duckdb_engine returns empty results here.
 """
 
 from __future__ import annotations
@@ -29,9 +35,10 @@ import argparse
 import datetime
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -43,323 +50,176 @@ import duckdb
 import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
-import yaml
-from great_expectations.checkpoint import CheckpointResult
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import FileDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
-from great_expectations.data_context.types.resource_identifiers import (
-    ExpectationSuiteIdentifier,
-)
+from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 from great_expectations.exceptions import DataContextError
 from great_expectations.expectations.row_conditions import Column
 
-from banenafspraak.project import PROJECT_DIR
-from banenafspraak.publish import working_db_path
+from banenafspraak.project import PROJECT_DIR, PROJECT_NAME, tool
+from banenafspraak.publish import MARTS, SCHEMA, published_db_path
 
 DATASOURCE_NAME = "banenafspraak"
 BATCH_DEFINITION_NAME = "whole_dataframe"
-KEY_COLUMNS = ("measurement_year", "sector", "employment_form")
-# pandas dtypes of an integer column as DuckDB hands it over (nullable columns come as IntNDtype).
-INTEGER_TYPES = ["int8", "int16", "int32", "int64", "Int8Dtype", "Int16Dtype", "Int32Dtype", "Int64Dtype"]
-UNROUNDED_TOLERANCE = 1e-6
-# Published figures whose value the marts must reproduce (as the dbt singular test does).
-CHECKED_STATUSES = ("published", "revised", "derived")
+TYPES_ASSET = "published_column_types"
+TYPES_INDEX = ["mart", "column_name", "data_type"]
 MAX_EXAMPLES = 3
 
-TOTALS_ASSET = "derived_totals_within_rounding"
-PUBLISHED_ASSET = "derived_published_figures_comparison"
+
+class ValidationError(Exception):
+    """Nothing can be validated: no published file, a mart missing, no manifest or contract."""
 
 
-class WarehouseError(Exception):
-    """The warehouse cannot be validated: missing file, or no marts in it."""
-
-
-@dataclass(frozen=True)
-class Mart:
-    """One mart table: its grain and columns as the dbt contract declares them."""
+@dataclass
+class Contract:
+    """What a mart's enforced dbt contract (and its grain and accepted-values tests) promise."""
 
     name: str
-    sectors: tuple[str, ...]
-    employment_forms: tuple[str, ...]
-    columns: tuple[str, ...]
-    starts_after_baseline: bool = False
-
-    @property
-    def years_parameter(self) -> str:
-        return "years_after_baseline" if self.starts_after_baseline else "years_from_baseline"
-
-    @property
-    def row_count_parameter(self) -> str:
-        return f"{self.name}_row_count"
-
-    @property
-    def cells_per_year(self) -> int:
-        return len(self.sectors) * len(self.employment_forms)
+    columns: dict[str, str] = field(default_factory=dict)  # name -> DuckDB type
+    not_null: dict[str, str] = field(default_factory=dict)  # column -> why
+    unique: list[str] = field(default_factory=list)
+    grain: list[str] = field(default_factory=list)
+    accepted: dict[str, list] = field(default_factory=dict)
 
 
-PARTS = ("market", "government")
-FORMS = ("formal", "loan")
-FCT_JOBS = Mart(
-    "fct_jobs",
-    PARTS,
-    FORMS,
-    (*KEY_COLUMNS, "paid_hours", "jobs", "split_key_share"),
-)
-BASELINE_COMPARISON = Mart(
-    "mart_baseline_comparison",
-    (*PARTS, "total"),
-    (*FORMS, "total"),
-    (
-        *KEY_COLUMNS,
-        "jobs",
-        "jobs_rounded",
-        "baseline_jobs",
-        "extra_jobs",
-        "extra_jobs_rounded",
-        "target_extra_jobs",
-        "target_shortfall",
-        "target_met",
-    ),
-)
-YEAR_ON_YEAR = Mart(
-    "mart_year_on_year",
-    (*PARTS, "total"),
-    (*FORMS, "total"),
-    (*KEY_COLUMNS, "extra_jobs", "previous_extra_jobs", "delta", "delta_rounded"),
-    starts_after_baseline=True,
-)
-FORMAL_LOAN_BREAKDOWN = Mart(
-    "mart_formal_loan_breakdown",
-    (*PARTS, "total"),
-    FORMS,
-    (
-        *KEY_COLUMNS,
-        "jobs",
-        "share_of_sector_jobs",
-        "extra_jobs",
-        "share_of_sector_extra_jobs",
-        "split_key_share",
-    ),
-)
-MARTS = (FCT_JOBS, BASELINE_COMPARISON, YEAR_ON_YEAR, FORMAL_LOAN_BREAKDOWN)
-
-# Columns that identify a row in the printed failures and in Data Docs, per asset.
-INDEX_COLUMNS: dict[str, list[str]] = {
-    **{mart.name: list(KEY_COLUMNS) for mart in MARTS},
-    TOTALS_ASSET: ["mart", "metric", "measurement_year", "total_row", "parts"],
-    PUBLISHED_ASSET: [*KEY_COLUMNS, "metric", "published_value", "reproduced_value"],
-}
+# --- the contracts, from the manifest ----------------------------------------------------------
 
 
-# --- the expectation suites ---------------------------------------------------------------
+def default_manifest() -> Path:
+    target = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    return (target if target.is_absolute() else PROJECT_DIR / target) / "manifest.json"
 
 
-def grain_expectations(mart: Mart) -> list[gxe.Expectation]:
-    """Columns as contracted, one row per year x sector x form, and no year missing."""
-    in_words = f"{len(mart.sectors)} sectors x {len(mart.employment_forms)} employment forms"
-    first_year = "year after the baseline" if mart.starts_after_baseline else "baseline year"
+def load_manifest(path: Path | None) -> dict:
+    """The manifest at `path`; by default target/manifest.json, written by `dbt parse` if absent."""
+    if path is None:
+        path = default_manifest()
+        if not path.is_file():
+            subprocess.run([tool("dbt"), "parse", "--quiet"], cwd=PROJECT_DIR, check=False)
+    if not path.is_file():
+        raise ValidationError(f"there is no dbt manifest at {path}: run `dbt parse` (or dbt build) first.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def duckdb_type(data_type: str, connection: duckdb.DuckDBPyConnection) -> str:
+    """A contract's data_type as DuckDB names it in information_schema (`int` -> INTEGER)."""
+    return connection.execute(f"select typeof(cast(null as {data_type}))").fetchone()[0]
+
+
+def contracts(manifest: dict) -> dict[str, Contract]:
+    """The contract of every published mart (publish.MARTS), in that order."""
+    nodes = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["package_name"] == PROJECT_NAME
+    }
+    tests: dict[str, list[dict]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("test_metadata") and node.get("attached_node"):
+            tests.setdefault(node["attached_node"], []).append(node)
+    found = {}
+    with duckdb.connect() as connection:
+        for name in MARTS:
+            node = nodes.get(name)
+            if node is None or not node["config"]["contract"]["enforced"]:
+                raise ValidationError(f"mart {name} has no enforced dbt contract in the manifest.")
+            contract = Contract(name)
+            for column in node["columns"].values():
+                contract.columns[column["name"]] = duckdb_type(column["data_type"], connection)
+                for constraint in column["constraints"]:
+                    if constraint["type"] in ("not_null", "primary_key"):
+                        contract.not_null[column["name"]] = f"contract constraint {constraint['type']}"
+                    if constraint["type"] == "primary_key":
+                        contract.grain = [column["name"]]
+                    if constraint["type"] == "unique":
+                        contract.unique.append(column["name"])
+            for constraint in node["constraints"]:
+                if constraint["type"] == "primary_key":
+                    contract.grain = list(constraint["columns"])
+            for test in tests.get(node["unique_id"], []):
+                kind, kwargs = test["test_metadata"]["name"], test["test_metadata"]["kwargs"]
+                if kind == "primary_key" and not contract.grain:
+                    contract.grain = list(kwargs["columns"])
+                    for column in kwargs["columns"]:
+                        if column not in kwargs.get("nullable", []):
+                            contract.not_null.setdefault(column, "key column of the grain test")
+                elif kind in ("accepted_values_by_column", "accepted_values"):
+                    values = kwargs.get("values_by_column") or {test["column_name"]: kwargs["values"]}
+                    for column, accepted in values.items():
+                        contract.accepted[column] = accepted
+                        # dbt's accepted_values lets null pass; this project's test does unless listed.
+                        if kind == "accepted_values_by_column" and None not in accepted:
+                            contract.not_null.setdefault(column, f"test {kind} lists no null")
+                elif kind == "not_null":
+                    contract.not_null.setdefault(test["column_name"], "test not_null")
+                elif kind == "unique":
+                    contract.unique.append(test["column_name"])
+            contract.not_null = {c: contract.not_null[c] for c in contract.columns if c in contract.not_null}
+            found[name] = contract
+    return found
+
+
+# --- the suites, from the contracts -----------------------------------------------------------
+
+
+def mart_expectations(contract: Contract) -> list[gxe.Expectation]:
+    name = contract.name
+    expectations: list[gxe.Expectation] = [
+        gxe.ExpectTableColumnsToMatchOrderedList(
+            column_list=list(contract.columns),
+            description=f"{name} has exactly the columns of its dbt contract, in its order.",
+        ),
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} is never null ({why}).")
+            for column, why in contract.not_null.items()
+        ),
+    ]
+    if len(contract.grain) > 1:
+        expectations.append(
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=contract.grain,
+                description=f"One row per {' x '.join(contract.grain)}: the grain of {name}.",
+            )
+        )
+    unique = contract.grain if len(contract.grain) == 1 else []
+    for column in [*unique, *contract.unique]:
+        expectations.append(
+            gxe.ExpectColumnValuesToBeUnique(column=column, description=f"{column} is unique.")
+        )
+    for column, accepted in contract.accepted.items():
+        values = [value for value in accepted if value is not None]
+        expectations.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=column,
+                value_set=values,
+                description=f"{column} is one of {', '.join(map(str, values))}"
+                + (" or null." if None in accepted else "."),
+            )
+        )
+    return expectations
+
+
+def types_expectations(found: dict[str, Contract]) -> list[gxe.Expectation]:
+    """Per mart: each column's `<name> <DuckDB type>` (information_schema) as its contract says.
+
+    (A single-column expectation with a row condition: GX 1.24 miscounts column-pair ones.)"""
     return [
-        gxe.ExpectTableColumnsToMatchSet(
-            column_set=list(mart.columns),
-            exact_match=True,
-            description="The mart has exactly the columns of its dbt contract.",
-        ),
-        *[not_null(column, f"Key column {column} is never empty.") for column in KEY_COLUMNS],
-        gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=list(KEY_COLUMNS),
-            description="Each year x sector x employment form appears at most once.",
-        ),
-        gxe.ExpectColumnDistinctValuesToEqualSet(
-            column="sector",
-            value_set=list(mart.sectors),
-            description=f"The sectors are exactly {', '.join(mart.sectors)}.",
-        ),
-        gxe.ExpectColumnDistinctValuesToEqualSet(
-            column="employment_form",
-            value_set=list(mart.employment_forms),
-            description=f"The employment forms are exactly {', '.join(mart.employment_forms)}.",
-        ),
-        gxe.ExpectColumnDistinctValuesToEqualSet(
-            column="measurement_year",
-            value_set={"$PARAMETER": mart.years_parameter},
-            description=(f"The years run from the {first_year} to the latest measured year without a gap."),
-        ),
-        gxe.ExpectTableRowCountToEqual(
-            value={"$PARAMETER": mart.row_count_parameter},
-            description=(
-                f"Every year has all {mart.cells_per_year} cells ({in_words}): row count = "
-                f"years x {mart.cells_per_year}."
-            ),
-        ),
-        integer_column("measurement_year"),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="column_type",
+            value_set=[f"{column} {data_type}" for column, data_type in contract.columns.items()],
+            row_condition=Column("mart") == name,
+            description=f"The columns of {name} have the DuckDB types of its dbt contract.",
+        )
+        for name, contract in found.items()
     ]
 
 
-def not_null(column: str, description: str | None = None) -> gxe.Expectation:
-    return gxe.ExpectColumnValuesToNotBeNull(
-        column=column, description=description or f"{column} is never empty."
-    )
-
-
-def integer_column(column: str) -> gxe.Expectation:
-    return gxe.ExpectColumnValuesToBeInTypeList(
-        column=column,
-        type_list=INTEGER_TYPES,
-        description=f"{column} holds whole numbers (an integer column).",
-    )
-
-
-def not_negative(column: str) -> list[gxe.Expectation]:
-    return [
-        not_null(column),
-        gxe.ExpectColumnValuesToBeBetween(
-            column=column, min_value=0, description=f"{column} is not negative."
-        ),
-    ]
-
-
-def share(column: str, what: str) -> gxe.Expectation:
-    return gxe.ExpectColumnValuesToBeBetween(
-        column=column,
-        min_value=0,
-        max_value=1,
-        description=f"{what} lies within [0, 1] where present.",
-    )
-
-
-def fct_jobs_expectations() -> list[gxe.Expectation]:
-    return [
-        *grain_expectations(FCT_JOBS),
-        *not_negative("paid_hours"),
-        *not_negative("jobs"),
-        share("split_key_share", "The split key share"),
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="split_key_share",
-            row_condition=Column("employment_form") == "loan",
-            description="Every loan row carries the split key share it was allocated with.",
-        ),
-        gxe.ExpectColumnValuesToBeNull(
-            column="split_key_share",
-            row_condition=Column("employment_form") == "formal",
-            description="Formal rows have no split key share.",
-        ),
-    ]
-
-
-def baseline_comparison_expectations() -> list[gxe.Expectation]:
-    return [
-        *grain_expectations(BASELINE_COMPARISON),
-        *not_negative("jobs"),
-        *not_negative("jobs_rounded"),
-        *not_negative("baseline_jobs"),
-        not_null("extra_jobs"),
-        integer_column("jobs_rounded"),
-        integer_column("extra_jobs_rounded"),
-        integer_column("target_extra_jobs"),
-        integer_column("target_shortfall"),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="target_extra_jobs",
-            min_value=0,
-            description="A target is not negative.",
-        ),
-        gxe.ExpectColumnValuesToBeNull(
-            column="target_extra_jobs",
-            row_condition=Column("employment_form") != "total",
-            description="Targets sit on the total employment form rows only.",
-        ),
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="target_extra_jobs",
-            row_condition=(Column("employment_form") == "total")
-            & (Column("measurement_year") >= dbt_var("first_target_year")),
-            description=(
-                "Every total employment form row from the first target year (dbt var "
-                "first_target_year) on has its target."
-            ),
-        ),
-    ]
-
-
-def year_on_year_expectations() -> list[gxe.Expectation]:
-    return [
-        *grain_expectations(YEAR_ON_YEAR),
-        *[not_null(column) for column in ("extra_jobs", "previous_extra_jobs", "delta")],
-        integer_column("delta_rounded"),
-    ]
-
-
-def formal_loan_breakdown_expectations() -> list[gxe.Expectation]:
-    # share_of_sector_extra_jobs is not bounded: it leaves [0, 1] when one form grew and the
-    # other shrank (documented in the model), so only jobs shares and split keys are.
-    return [
-        *grain_expectations(FORMAL_LOAN_BREAKDOWN),
-        *not_negative("jobs"),
-        not_null("extra_jobs"),
-        share("share_of_sector_jobs", "A form's share of the sector's jobs"),
-        share("split_key_share", "The split key share"),
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="split_key_share",
-            row_condition=(Column("employment_form") == "loan") & (Column("sector") != "total"),
-            description="Loan rows of market and government carry their split key share.",
-        ),
-        gxe.ExpectColumnValuesToBeNull(
-            column="split_key_share",
-            row_condition=(Column("employment_form") == "formal") | (Column("sector") == "total"),
-            description="Formal rows and the total sector have no split key share.",
-        ),
-    ]
-
-
-def totals_expectations() -> list[gxe.Expectation]:
-    return [
-        gxe.ExpectTableRowCountToBeBetween(min_value=1, description="There are totals to check."),
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="unrounded_difference",
-            description="Every total row has its part rows, and all part rows their total row.",
-        ),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="unrounded_difference",
-            min_value=-UNROUNDED_TOLERANCE,
-            max_value=UNROUNDED_TOLERANCE,
-            description=(
-                f"The unrounded total equals the sum of its unrounded parts within {UNROUNDED_TOLERANCE:g}."
-            ),
-        ),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="rounded_difference",
-            min_value=-1,
-            max_value=1,
-            description="The rounded total is within 1 of the sum of its rounded parts.",
-        ),
-    ]
-
-
-def published_expectations() -> list[gxe.Expectation]:
-    return [
-        gxe.ExpectTableRowCountToBeBetween(
-            min_value=1, description="There are published figures to compare."
-        ),
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="reproduced_value",
-            description="Every published figure has its cell in the marts (or the targets seed).",
-        ),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="difference",
-            min_value=0,
-            max_value=0,
-            description="The marts reproduce every published figure exactly (zero tolerance).",
-        ),
-    ]
-
-
-SUITES = {
-    FCT_JOBS.name: fct_jobs_expectations,
-    BASELINE_COMPARISON.name: baseline_comparison_expectations,
-    YEAR_ON_YEAR.name: year_on_year_expectations,
-    FORMAL_LOAN_BREAKDOWN.name: formal_loan_breakdown_expectations,
-    TOTALS_ASSET: totals_expectations,
-    PUBLISHED_ASSET: published_expectations,
-}
+def suites(found: dict[str, Contract]) -> dict[str, tuple[list[gxe.Expectation], list[str]]]:
+    """Per GX asset (each mart, and the column types): its expectations and index columns."""
+    generated = {name: (mart_expectations(contract), contract.grain) for name, contract in found.items()}
+    generated[TYPES_ASSET] = (types_expectations(found), TYPES_INDEX)
+    return generated
 
 
 # --- the GX project -------------------------------------------------------------------------
@@ -373,11 +233,8 @@ def definition(expectation: gxe.Expectation) -> str:
 
 
 def with_stored_ids(context: FileDataContext, suite: gx.ExpectationSuite) -> gx.ExpectationSuite:
-    """The suite with the ids its unchanged expectations have in the stored suite.
-
-    `context.suites.add_or_update` means to do this, but in GX 1.24 it compares expectations
-    including their id, so a fresh definition never matches and every run would write new ids.
-    """
+    """The suite with the ids its unchanged expectations have in the stored suite
+    (`add_or_update` in GX 1.24 compares expectations including their id)."""
     try:
         stored = context.suites.get(suite.name)
     except DataContextError:
@@ -388,14 +245,9 @@ def with_stored_ids(context: FileDataContext, suite: gx.ExpectationSuite) -> gx.
     return suite
 
 
-def gx_context(project_root: Path) -> FileDataContext:
-    """The file-backed GX project in <project_root>/gx, its definitions brought up to date.
-
-    `add_or_update` keeps the id of every unchanged suite, validation definition and checkpoint
-    (expectations: see `with_stored_ids`); the datasource, assets and batch definitions are only
-    added when missing (adding them again would give them new ids). So the committed files
-    change only when a definition in this file changes.
-    """
+def gx_context(project_root: Path, generated: dict[str, tuple[list, list[str]]]) -> FileDataContext:
+    """The file-backed GX project in <project_root>/gx with exactly the generated suites, each
+    with its validation definition and checkpoint; unchanged objects keep their ids."""
     context = gx.get_context(mode="file", project_root_dir=str(project_root))
     progress_bars = context.variables.progress_bars
     if (
@@ -406,12 +258,25 @@ def gx_context(project_root: Path) -> FileDataContext:
         context.variables.analytics_enabled = False
         context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         context.variables.save()
-
     try:
         datasource = context.data_sources.get(DATASOURCE_NAME)
     except KeyError:
         datasource = context.data_sources.add_pandas(DATASOURCE_NAME)
-    for asset_name, expectations in SUITES.items():
+
+    for checkpoint in context.checkpoints.all():  # suites of marts no longer published
+        if checkpoint.name not in generated:
+            context.checkpoints.delete(checkpoint.name)
+    for validation in context.validation_definitions.all():
+        if validation.name not in generated:
+            context.validation_definitions.delete(validation.name)
+    for suite in context.suites.all():
+        if suite.name not in generated:
+            context.suites.delete(suite.name)
+    for asset_name in datasource.get_asset_names():
+        if asset_name not in generated:
+            datasource.delete_asset(asset_name)
+
+    for asset_name, (expectations, index_columns) in generated.items():
         try:
             asset = datasource.get_asset(asset_name)
         except LookupError:
@@ -420,204 +285,53 @@ def gx_context(project_root: Path) -> FileDataContext:
             batch_definition = asset.get_batch_definition(BATCH_DEFINITION_NAME)
         except KeyError:
             batch_definition = asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)
-        suite = with_stored_ids(context, gx.ExpectationSuite(name=asset_name, expectations=expectations()))
-        validation_definition = gx.ValidationDefinition(name=asset_name, data=batch_definition, suite=suite)
+        suite = with_stored_ids(context, gx.ExpectationSuite(name=asset_name, expectations=expectations))
+        validation = gx.ValidationDefinition(name=asset_name, data=batch_definition, suite=suite)
         context.checkpoints.add_or_update(
             gx.Checkpoint(
                 name=asset_name,
-                validation_definitions=[validation_definition],
+                validation_definitions=[validation],
                 actions=[],
-                result_format={
-                    "result_format": "COMPLETE",
-                    "unexpected_index_column_names": INDEX_COLUMNS[asset_name],
-                },
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns},
             )
         )
     return context
 
 
-# --- reading the warehouse and deriving frames ---------------------------------------------
+# --- reading the published file ------------------------------------------------------------
 
 
-def read_warehouse(path: Path, with_published_figures: bool) -> dict[str, pd.DataFrame]:
-    """The marts (and the seeds the published comparison needs), through a read-only connection."""
+def read_published(path: Path) -> dict[str, pd.DataFrame]:
+    """Each published mart, and the column types of schema marts, through a read-only connection."""
     if not path.is_file():
-        raise WarehouseError(
-            f"the warehouse {path} does not exist: run dbt build first (or pass --warehouse)."
+        raise ValidationError(
+            f"the published file {path} does not exist: publish first (banenafspraak run), or "
+            "pass --published-db."
         )
     try:
         connection = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
-        raise WarehouseError(f"cannot open the warehouse {path} read-only: {error}") from error
-    try:
-        tables = {
-            f"{schema}.{name}"
-            for schema, name in connection.execute(
-                "select table_schema, table_name from information_schema.tables"
-            ).fetchall()
-        }
-        wanted = [f"marts.{mart.name}" for mart in MARTS]
-        if with_published_figures:
-            wanted += ["seeds.published_figures", "seeds.targets"]
-        if not any(table.startswith("marts.") for table in tables):
-            raise WarehouseError(f"the warehouse {path} has no schema marts: run dbt build first.")
-        missing = [table for table in wanted if table not in tables]
+        raise ValidationError(f"cannot open {path} read-only: {error}") from error
+    with connection:
+        catalog = connection.execute(
+            "select table_name as mart, column_name, data_type, column_name || ' ' || data_type "
+            "as column_type from information_schema.columns "
+            "where table_catalog = current_database() and table_schema = ? "
+            "order by table_name, ordinal_position",
+            [SCHEMA],
+        ).df()
+        missing = [name for name in MARTS if name not in set(catalog["mart"])]
         if missing:
-            raise WarehouseError(f"the warehouse {path} lacks {', '.join(missing)}: run dbt build first.")
-        return {table.split(".", 1)[1]: connection.execute(f"select * from {table}").df() for table in wanted}
-    finally:
-        connection.close()
-
-
-def totals_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per total cell: the total against the sum of its two parts, unrounded and rounded.
-
-    Totals over sectors (market + government) per year and form, and over forms (formal + loan)
-    per year and sector, for jobs and extra jobs in mart_baseline_comparison and the delta in
-    mart_year_on_year.
-    """
-    checks = [
-        (BASELINE_COMPARISON.name, "jobs", "jobs_rounded"),
-        (BASELINE_COMPARISON.name, "extra_jobs", "extra_jobs_rounded"),
-        (YEAR_ON_YEAR.name, "delta", "delta_rounded"),
-    ]
-    splits = [("sector", PARTS, "employment_form"), ("employment_form", FORMS, "sector")]
-    pieces = []
-    for mart_name, unrounded, rounded in checks:
-        mart = frames[mart_name][[*KEY_COLUMNS, unrounded, rounded]].copy()
-        mart[rounded] = mart[rounded].astype("float64")
-        for split_column, parts, other_column in splits:
-            keys = ["measurement_year", other_column]
-            totals = mart[mart[split_column] == "total"][[*keys, unrounded, rounded]]
-            summed = (
-                mart[mart[split_column].isin(parts)].groupby(keys, as_index=False)[[unrounded, rounded]].sum()
+            raise ValidationError(
+                f"{path} lacks {', '.join(f'{SCHEMA}.{name}' for name in missing)}: it is not a "
+                "complete publication of the marts."
             )
-            joined = totals.merge(summed, on=keys, how="outer", suffixes=("_total", "_parts"))
-            pieces.append(
-                pd.DataFrame(
-                    {
-                        "mart": mart_name,
-                        "metric": unrounded,
-                        "measurement_year": joined["measurement_year"],
-                        "total_row": f"{split_column}=total, {other_column}="
-                        + joined[other_column].astype(str),
-                        "parts": " + ".join(parts),
-                        "unrounded_total": joined[f"{unrounded}_total"],
-                        "unrounded_parts": joined[f"{unrounded}_parts"],
-                        "unrounded_difference": joined[f"{unrounded}_total"] - joined[f"{unrounded}_parts"],
-                        "rounded_total": joined[f"{rounded}_total"],
-                        "rounded_parts": joined[f"{rounded}_parts"],
-                        "rounded_difference": joined[f"{rounded}_total"] - joined[f"{rounded}_parts"],
-                    }
-                )
-            )
-    return pd.concat(pieces, ignore_index=True)
+        frames = {name: connection.execute(f'select * from {SCHEMA}."{name}"').df() for name in MARTS}
+    frames[TYPES_ASSET] = catalog
+    return frames
 
 
-def published_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Each checked published figure next to the mart value it maps to, and their difference.
-
-    The mapping mirrors tests/marts/assert_marts_reproduce_published_figures.sql: extra_jobs ->
-    mart_baseline_comparison.extra_jobs_rounded, jobs -> .jobs_rounded, yoy_delta ->
-    mart_year_on_year.delta_rounded, split_key_share -> mart_formal_loan_breakdown.split_key_share
-    (to 4 decimals, like the decimal(18, 4) cast there), target_extra_jobs ->
-    mart_baseline_comparison.target_extra_jobs for measured years, else the targets seed.
-    """
-    keys = list(KEY_COLUMNS)
-    published = frames["published_figures"]
-    published = published[published["status"].isin(CHECKED_STATUSES)].rename(
-        columns={"value": "published_value"}
-    )
-    baseline = frames[BASELINE_COMPARISON.name][
-        [*keys, "extra_jobs_rounded", "jobs_rounded", "target_extra_jobs"]
-    ]
-    year_on_year = frames[YEAR_ON_YEAR.name][[*keys, "delta_rounded"]]
-    breakdown = frames[FORMAL_LOAN_BREAKDOWN.name][[*keys, "split_key_share"]]
-    targets = frames["targets"][["measurement_year", "sector", "target_extra_jobs"]].rename(
-        columns={"target_extra_jobs": "seed_target_extra_jobs"}
-    )
-    joined = (
-        published.merge(baseline, on=keys, how="left")
-        .merge(year_on_year, on=keys, how="left")
-        .merge(breakdown, on=keys, how="left")
-        .merge(targets, on=["measurement_year", "sector"], how="left")
-    )
-    measured = joined["measurement_year"].isin(frames[BASELINE_COMPARISON.name]["measurement_year"])
-    target = (
-        joined["target_extra_jobs"]
-        .astype("Float64")
-        .where(measured, joined["seed_target_extra_jobs"].astype("Float64"))
-    )
-    candidates = {
-        "extra_jobs": joined["extra_jobs_rounded"].astype("Float64"),
-        "jobs": joined["jobs_rounded"].astype("Float64"),
-        "yoy_delta": joined["delta_rounded"].astype("Float64"),
-        "split_key_share": joined["split_key_share"].astype("Float64").round(4),
-        "target_extra_jobs": target,
-    }
-    reproduced = pd.Series(pd.NA, index=joined.index, dtype="Float64")
-    for metric, values in candidates.items():
-        reproduced = reproduced.mask(joined["metric"] == metric, values)
-    published_value = joined["published_value"].astype("Float64")
-    return pd.DataFrame(
-        {
-            **{column: joined[column] for column in keys},
-            "metric": joined["metric"],
-            "status": joined["status"],
-            "published_value": published_value.astype("float64"),
-            "reproduced_value": reproduced.astype("float64"),
-            # Rounded to the 4 decimals of the seed, so float noise is no difference.
-            "difference": (reproduced - published_value).round(4).astype("float64"),
-        }
-    ).reset_index(drop=True)
-
-
-# --- running and reporting ------------------------------------------------------------------
-
-
-def dbt_var(name: str) -> int:
-    """A dbt var as dbt_project.yml sets it (a --vars override on the dbt command is not seen)."""
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"][name])
-
-
-def baseline_year() -> int:
-    """The dbt var baseline_year: the first year of the year series."""
-    return dbt_var("baseline_year")
-
-
-def expectation_parameters(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
-    """The run-time values of the suites' $PARAMETERs: the expected years and row counts.
-
-    The years run from the baseline year (dbt var) to the latest year in any mart, so a year
-    missing in the middle or at the end of one mart fails, and so does a missing baseline year.
-    """
-    first_year = baseline_year()
-    latest_years = [
-        int(frames[mart.name]["measurement_year"].max())
-        for mart in MARTS
-        if frames[mart.name]["measurement_year"].notna().any()
-    ]
-    latest_year = max([first_year, *latest_years])
-    years = {
-        "years_from_baseline": list(range(first_year, latest_year + 1)),
-        "years_after_baseline": list(range(first_year + 1, latest_year + 1)),
-    }
-    return {
-        **years,
-        **{
-            mart.row_count_parameter: len(years[mart.years_parameter]) * mart.cells_per_year for mart in MARTS
-        },
-    }
-
-
-def scope(kwargs: dict[str, Any]) -> str:
-    """What an expectation looks at, from its keyword arguments."""
-    if kwargs.get("column"):
-        return f"column {kwargs['column']}"
-    if kwargs.get("column_list"):
-        return f"columns {', '.join(kwargs['column_list'])}"
-    return "whole table"
+# --- reporting ------------------------------------------------------------------------------
 
 
 def short(value: object) -> str:
@@ -628,56 +342,38 @@ def short(value: object) -> str:
     return "null" if text in ("nan", "<NA>", "None", "NaT") else text
 
 
-def listed(values: Sequence[Any]) -> str:
-    shown = ", ".join(short(value) for value in values[: MAX_EXAMPLES * 3])
-    return f"[{shown}{', ...' if len(values) > MAX_EXAMPLES * 3 else ''}]"
-
-
-def expected_in_words(kwargs: dict[str, Any]) -> str:
-    if "value" in kwargs:
-        return f"expected {short(kwargs['value'])}"
-    if "type_list" in kwargs:
-        return f"expected one of {', '.join(kwargs['type_list'])}"
-    if "min_value" in kwargs or "max_value" in kwargs:
-        low, high = kwargs.get("min_value"), kwargs.get("max_value")
-        return f"expected between {short(low)} and {short(high)}"
-    return ""
-
-
 def details(result: dict[str, Any], kwargs: dict[str, Any]) -> str:
-    """What went wrong, with a few unexpected values, from a GX result dictionary."""
-    column = kwargs.get("column")
-    parts = []
+    """What went wrong, with a few unexpected rows or values, from a GX result dictionary."""
     examples = result.get("unexpected_index_list") or []
+    if kwargs.get("column") == "column_type":  # the column types
+        contracted = dict(entry.split(" ", 1) for entry in kwargs["value_set"])
+        return "; ".join(
+            f"{row['column_name']} is {row['data_type']}, the contract says "
+            f"{contracted.get(row['column_name'], 'no such column')}"
+            for row in examples[:MAX_EXAMPLES]
+        )
     if examples and isinstance(examples[0], dict):
-        # A row-by-row expectation: the rows that failed, named by their index columns.
-        parts.append(f"{result.get('unexpected_count', len(examples))} unexpected row(s)")
+        column = kwargs.get("column")
         rendered = []
         for example in examples[:MAX_EXAMPLES]:
             where = ", ".join(f"{key}={short(item)}" for key, item in example.items() if key != column)
-            value = f"{short(example.get(column))} at " if column else ""
-            rendered.append(f"{value}({where})")
-        parts.append("e.g. " + "; ".join(rendered))
-    else:
-        mismatched = (result.get("details") or {}).get("mismatched") or {}
-        missing = result.get("partial_missing_list") or mismatched.get("missing")
-        unexpected = result.get("partial_unexpected_list") or mismatched.get("unexpected")
-        if missing:
-            parts.append(f"missing {listed(missing)}")
-        if unexpected:
-            parts.append(f"unexpected {listed(unexpected)}")
-        if not parts and result.get("observed_value") is not None:
-            observed = result["observed_value"]
-            shown = listed(observed) if isinstance(observed, list) else short(observed)
-            parts.append(f"observed {shown}, {expected_in_words(kwargs)}".rstrip(", "))
-    return "; ".join(parts) or "no details"
+            rendered.append((f"{short(example.get(column))} at " if column else "") + f"({where})")
+        return f"{result.get('unexpected_count', len(examples))} unexpected row(s), e.g. " + "; ".join(
+            rendered
+        )
+    mismatched = (result.get("details") or {}).get("mismatched") or []
+    if isinstance(mismatched, list) and mismatched:
+        return "; ".join(
+            f"column {item['Expected Column Position'] + 1}: the contract says "
+            f"{item['Expected'] or 'no column'}, the file has {item['Found'] or 'no column'}"
+            for item in mismatched
+        )
+    observed = result.get("observed_value")
+    return f"observed {short(observed)}" if observed is not None else "no details"
 
 
 def exception_message(info: dict[str, Any] | None) -> str | None:
-    """The message of an exception GX caught while evaluating an expectation, if any.
-
-    GX 1.x reports it either flat or per metric (keyed by the metric's id).
-    """
+    """The message of an exception GX caught while evaluating an expectation (flat or per metric)."""
     if not info:
         return None
     if info.get("raised_exception"):
@@ -688,8 +384,7 @@ def exception_message(info: dict[str, Any] | None) -> str | None:
     return None
 
 
-def failure_lines(asset_name: str, checkpoint_result: CheckpointResult) -> list[str]:
-    """One line per failed expectation of one checkpoint run."""
+def failure_lines(asset_name: str, checkpoint_result: Any) -> list[str]:
     lines = []
     for validation_result in checkpoint_result.run_results.values():
         for expectation_result in validation_result.results:
@@ -697,6 +392,14 @@ def failure_lines(asset_name: str, checkpoint_result: CheckpointResult) -> list[
                 continue
             configuration = expectation_result.expectation_config
             kwargs = dict(configuration.kwargs)
+            scope = (
+                f"column {kwargs['column']}"
+                if kwargs.get("column")
+                else f"columns {', '.join(kwargs['column_list'])}"
+                if "column_list" in kwargs
+                and configuration.type != "expect_table_columns_to_match_ordered_list"
+                else "whole table"
+            )
             error = exception_message(expectation_result.exception_info)
             what = (
                 f"could not be evaluated: {error}"
@@ -704,25 +407,15 @@ def failure_lines(asset_name: str, checkpoint_result: CheckpointResult) -> list[
                 else details(expectation_result.result or {}, kwargs)
             )
             lines.append(
-                f"FAILED {asset_name}: {configuration.type} on {scope(kwargs)} - "
-                f"{configuration.description or ''} {what}".replace("  ", " ")
+                f"FAILED {asset_name}: {configuration.type} on {scope} - {configuration.description} {what}"
             )
     return lines
 
 
-def published_figures_on(choice: str) -> bool:
-    """auto mirrors the dbt var compare_published_figures: off for person-level input."""
-    if choice == "auto":
-        return os.environ.get("BANENAFSPRAAK_PAYROLL_DIR", "") == ""
-    return choice == "on"
-
-
-def docs_index(context: FileDataContext, identifiers: list[Any]) -> Path | None:
-    """Build the Data Docs site for this run's results; the path of its index.html."""
-    # Only this run's pages (and the suites'): rendering every stored result again would take
-    # longer with every run. The index lists all stored results.
-    suites = [ExpectationSuiteIdentifier(name=name) for name in SUITES]
-    sites = context.build_data_docs(resource_identifiers=[*suites, *identifiers])
+def docs_index(context: FileDataContext, names: list[str], identifiers: list[Any]) -> Path | None:
+    """Build Data Docs for this run's results (and the suites); the path of its index.html."""
+    suites_ids = [ExpectationSuiteIdentifier(name=name) for name in names]
+    sites = context.build_data_docs(resource_identifiers=[*suites_ids, *identifiers])
     url = sites.get("local_site") or next(iter(sites.values()), None)
     return Path(unquote(urlparse(url).path)) if url else None
 
@@ -730,18 +423,18 @@ def docs_index(context: FileDataContext, identifiers: list[Any]) -> Path | None:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--warehouse",
+        "--published-db",
         type=Path,
         default=None,
-        help="DuckDB file to validate (default: BANENAFSPRAAK_DB relative to the project root, "
-        "else target/banenafspraak.duckdb)",
+        help="the DuckDB file to validate (default: BANENAFSPRAAK_PUBLISHED_DB, else "
+        "published/banenafspraak.duckdb); publish passes its candidate file",
     )
     parser.add_argument(
-        "--published-figures",
-        choices=("auto", "on", "off"),
-        default="auto",
-        help="compare the marts with the published figures; auto: on unless "
-        "BANENAFSPRAAK_PAYROLL_DIR is set (person-level input cannot match them)",
+        "--manifest",
+        type=Path,
+        default=None,
+        help="the dbt manifest with the contracts (default: <DBT_TARGET_PATH or target>/manifest.json, "
+        "written by `dbt parse` when missing)",
     )
     parser.add_argument("--no-docs", action="store_true", help="do not build Data Docs")
     parser.add_argument(
@@ -755,47 +448,37 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    warehouse = args.warehouse if args.warehouse is not None else working_db_path()
-    compare_published = published_figures_on(args.published_figures)
+    published_db = (args.published_db or published_db_path()).resolve()
     try:
-        frames = read_warehouse(warehouse.resolve(), compare_published)
-    except WarehouseError as error:
+        generated = suites(contracts(load_manifest(args.manifest)))
+        frames = read_published(published_db)
+    except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
-    batches = {mart.name: frames[mart.name] for mart in MARTS}
-    batches[TOTALS_ASSET] = totals_frame(frames)
-    if compare_published:
-        batches[PUBLISHED_ASSET] = published_frame(frames)
-    parameters = expectation_parameters(frames)
-
-    context = gx_context(args.gx_project_root.resolve())
+    context = gx_context(args.gx_project_root.resolve(), generated)
     run_id = RunIdentifier(run_name="validate_marts", run_time=datetime.datetime.now(datetime.UTC))
     failures: list[str] = []
     identifiers: list[Any] = []
     evaluated = 0
-    for asset_name, frame in batches.items():
-        result = context.checkpoints.get(asset_name).run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
-            run_id=run_id,
-        )
+    for asset_name, frame in frames.items():
+        result = context.checkpoints.get(asset_name).run(batch_parameters={"dataframe": frame}, run_id=run_id)
         identifiers.extend(result.run_results.keys())
         evaluated += sum(len(run.results) for run in result.run_results.values())
         failures.extend(failure_lines(asset_name, result))
 
     for line in failures:
         print(line)
-    skipped = "" if compare_published else " (published figures not compared)"
+    where = f"the {len(MARTS)} marts of {published_db}, against their dbt contracts"
     print(
-        f"{len(failures)} of {evaluated} expectations failed on {len(batches)} frames{skipped}."
+        f"{len(failures)} of {evaluated} expectations failed on {where}."
         if failures
-        else f"All {evaluated} expectations passed on {len(batches)} frames{skipped}."
+        else f"All {evaluated} expectations passed on {where}."
     )
     if args.no_docs:
         print("Data Docs: not built (--no-docs).")
     else:
-        index = docs_index(context, identifiers)
+        index = docs_index(context, list(generated), identifiers)
         print(f"Data Docs: {index}" if index else "Data Docs: no site configured in gx/.")
     return 1 if failures else 0
 
