@@ -1,5 +1,6 @@
-"""The visual report (banenafspraak report, module render_report): its figures, and what a real
-browser makes of it.
+"""The visual report (banenafspraak report, module render_report): its figures, in its tables and
+in its charts (the Vega-Lite charts, rendered to inline SVG by vl-convert, describe every mark in
+an aria-label: the figure as the marts rounded it), and what a real browser makes of it.
 
 The report is rendered from the published marts of a build on the embedded seeds, then opened in
 Debian's headless Chromium (/usr/bin/chromium, driven by Playwright for Python; Playwright's own
@@ -19,6 +20,7 @@ The screenshot in docs/ (shown by the README) is refreshed from the embedded dat
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
 import re
@@ -38,6 +40,7 @@ SCREENSHOT = PROJECT_DIR / "docs" / "report_screenshot.png"
 REFRESH_VARIABLE = "REFRESH_REPORT_SCREENSHOT"
 # Each chart (the id of its <svg>) with the colours it must show: its series.
 COLOUR = render_report.COLOUR
+SECTOR_NL = render_report.SECTOR_NL
 CHARTS = {
     "chart-extra-market": (COLOUR["market"], COLOUR["target"]),
     "chart-extra-government": (COLOUR["government"], COLOUR["target"]),
@@ -152,6 +155,31 @@ def body_rows(text: str, table_id: str) -> list[list[str]]:
 
 def dutch(value: int) -> str:
     return render_report.nl_int(value)
+
+
+@dataclass
+class Chart:
+    """One chart of the page (the inline SVG that vl-convert rendered): the accessible
+    description of every mark (their aria-label, from the chart's data), the texts it draws
+    (labels, axis ticks; the lines of a label joined by a space) and its SVG."""
+
+    descriptions: list[str]
+    texts: list[str]
+    svg: str
+
+
+def chart(text: str, chart_id: str) -> Chart:
+    found = re.search(rf'<svg id="{chart_id}"[^>]*>.*?</svg>', text, re.DOTALL)
+    assert found, f"no chart {chart_id}"
+    svg = found.group(0)
+    descriptions = [
+        html.unescape(label) for label in re.findall(r'<(?:path|circle)[^>]* aria-label="([^"]*)"', svg)
+    ]
+    texts = [
+        html.unescape(" ".join(re.findall(r">([^<>]+)<", f">{body}<")))
+        for body in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.DOTALL)
+    ]
+    return Chart(descriptions, texts, svg)
 
 
 # --- the figures -------------------------------------------------------------------------------
@@ -433,6 +461,80 @@ def test_the_merged_measurement_is_its_mart(report, marts):
     assert "125.000" in text and "36 449" in text
 
 
+def test_the_charts_draw_the_marts_figures(report, marts):
+    """Every chart's series, mark by mark, are the marts' rounded figures (and the seeds'
+    targets), as the SVG describes each mark; the labels drawn say the same."""
+    text = report.read_text(encoding="utf-8")
+    comparison = render_report._by_grain(marts["mart_baseline_comparison"])
+    years = sorted({year for year, _, _ in comparison})
+    targets = read_csv(PROJECT_DIR / "seeds" / "targets.csv")
+    for sector in ("market", "government"):
+        extra = chart(text, f"chart-extra-{sector}")
+        measured = [f"{y}: {dutch(comparison[(y, sector, 'total')]['extra_jobs_rounded'])}" for y in years]
+        path = [
+            f"doelstelling {r['measurement_year']}: {dutch(int(r['target_extra_jobs']))}"
+            for r in targets
+            if r["sector"] == sector
+        ]
+        assert sorted(set(extra.descriptions)) == sorted(measured + path), sector
+        assert (
+            measured[-1] in extra.texts
+            and path[-1] in extra.texts
+            and path[-1].startswith("doelstelling 2026: ")
+        )
+    formal_loan = chart(text, "chart-formal-loan")
+    assert formal_loan.descriptions == [
+        f"{y}, {label}: {dutch(comparison[(y, 'total', form)]['jobs_rounded'])}"
+        for y in years
+        for form, label in (("formal", "formele dienstverbanden"), ("loan", "inleenverbanden"))
+    ]
+    assert [dutch(comparison[(y, "total", "total")]["jobs_rounded"]) for y in years] == formal_loan.texts[
+        -len(years) :
+    ]
+    assert sorted(chart(text, "chart-year-on-year").descriptions) == sorted(
+        f"{r['measurement_year']}, {SECTOR_NL[r['sector']]}: {render_report.nl_signed(r['delta_rounded'])}"
+        for r in marts["mart_year_on_year"]
+        if r["employment_form"] == "total" and r["sector"] != "total"
+    )
+    # The split key: the shares, and the assumed years hatched and labelled so.
+    split_key = chart(text, "chart-split-key")
+    keys = {
+        (int(r["measurement_year"]), r["sector"]): r
+        for r in read_csv(PROJECT_DIR / "seeds" / "split_keys.csv")
+    }
+    assert split_key.descriptions == [
+        f"{y}, {render_report.SECTOR_NL[s]}: {render_report.nl_percent(float(keys[(y, s)]['share']))}"
+        for y in years
+        for s in ("market", "government")
+    ]
+    assumed = [
+        y for y in years if {keys[(y, s)]["provenance"] for s in ("market", "government")} != {"published"}
+    ]
+    assert assumed and split_key.svg.count('fill="url(#assumed-hatch)"') == len(assumed)
+    assert [t for t in split_key.texts if t[:4].isdigit() and " " in t] == [
+        f"{y} {'aangenomen' if y in assumed else 'gepubliceerd'}" for y in years
+    ]
+    # The road to 2026: the trend to the horizon, labelled a projection.
+    horizon = max(r["year"] for r in marts["mart_target_projection"])
+    for sector in ("market", "government"):
+        projection = chart(text, f"chart-projectie-{sector}")
+        end = next(
+            r for r in marts["mart_target_projection"] if r["sector"] == sector and r["year"] == horizon
+        )
+        label = f"projectie {horizon}: {dutch(end['trend_extra_jobs_rounded'])}"
+        assert label in projection.descriptions and label in projection.texts
+        assert "trend_marks" in projection.svg and 'class="trend"' in text
+    merged = chart(text, "chart-zonder-splitsing")
+    totals = sorted(
+        (r for r in marts["mart_merged_measurement"] if r["employment_form"] == "total"),
+        key=lambda r: r["measurement_year"],
+    )
+    assert [
+        f"{r['measurement_year']}: {dutch(r['extra_jobs_rounded'])}" for r in totals
+    ] == merged.descriptions[-len(totals) :]
+    assert "doelstelling 2026: 125.000" in merged.texts
+
+
 def test_on_the_seed_the_person_level_sections_say_what_input_they_need(report, marts):
     text = report.read_text(encoding="utf-8")
     assert not marts["mart_government_subsectors"] and not marts["mart_regions"]
@@ -490,6 +592,23 @@ def test_person_level_sections_show_their_marts_and_keep_suppressed_cells_secret
         for row in subsectors + marts["mart_regions"]
         if row["is_suppressed"]
     ), secret
+    # The charts: a bar per cell, a suppressed one described and labelled as secret, never with
+    # a number.
+    secret = render_report.SECRET_BAR
+    assert chart(text, "chart-subsectoren").descriptions == [
+        f"{row[0]}: {secret if row[2] == 'geheim' else row[2]}" for row in shown
+    ]
+    assert sorted(chart(text, "chart-regios").descriptions) == sorted(
+        f"{region}, {sector}: {secret if cell == 'geheim' else cell or '0'}"
+        for region, cells in regions.items()
+        for sector, cell in zip(("markt", "overheid"), cells)
+    )
+    assert secret in chart(text, "chart-regios").texts
+    assert sorted(chart(text, "chart-quotumheffing").descriptions) == sorted(
+        f"{r['quota_year']}, {SECTOR_NL[r['sector']]}: \u20ac {dutch(int(r['what_if_levy_eur']))}"
+        for r in marts["mart_quota_percentages"]
+        if r["what_if_levy_eur"] is not None
+    )
     quota = body_rows(text, "tabel-quotumheffing")
     assert len(quota) == len(marts["mart_quota_percentages"])
     levies = {
