@@ -15,6 +15,10 @@ resident set) of:
   (a+) the full `dbt build`, as the main job runs it: (a) plus the marts beyond the letter
       (projection, merged measurement, subsectors, regions, quota levy) and the semantic layer;
   (b) the floor: bench/floor.sql, the same validations and measurement as one DuckDB script;
+  (b+) the floor of the full build: bench/floor.sql and then bench/floor_full.sql in the same
+      connection, the same work as (a+) by hand (the input fingerprints, the subsectors and
+      regions under disclosure control, the merged measurement, the projection, the quota levy),
+      writing those tables into a new database file, as dbt writes its warehouse;
   (c) the same job in polars (bench/polars_job.py);
 and, at N only:
   (d) an incremental full `dbt build` that adds one measurement year to a warehouse holding the
@@ -24,10 +28,12 @@ and, at N only:
       unchanged redelivery (the incremental build again: no year rebuilt); a redelivery in which
       one December line of an earlier year changed, against (d). `--revisions` runs only these.
 
-It checks that (a), (b) and (c) give the same jobs per year, sector and form, prints one line
-per size and, last, the summary line:
+It checks that (a), (a+), (b), (b+) and (c) give the same jobs per year, sector and form, and
+that every table (b+) writes has the rows of the same table in (a+)'s warehouse (the same keys,
+equal values, doubles to 1e-9 relative), prints one line per size and, last, the summary line:
 
-  lines=N dbt/floor=a/b marginal_dbt/floor=(a(N)-a(N/10))/(b(N)-b(N/10)) dbt/polars=a/c
+  lines=N dbt/floor=a/b marginal_dbt/floor=(a(N)-a(N/10))/(b(N)-b(N/10))
+  dbt_full/floor_full=a+/b+ marginal_full/floor_full=(a+(N)-a+(N/10))/(b+(N)-b+(N/10)) dbt/polars=a/c
   incremental/full=(d-e)/(a+ - e) peak_mb=<peak of (a+)> overhead_s=e full_s=a+
 
 Engines mode (given --engines or --sizes; the run above is then not made):
@@ -166,36 +172,106 @@ def dbt_jobs(work: Path) -> dict[tuple, float]:
 
 
 FLOOR_RUNNER = """
-import sys, duckdb, csv
-sql, out = open(sys.argv[1]).read(), sys.argv[2]
-connection = duckdb.connect()
+import csv, re, sys, duckdb
+sql, out, database = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
+connection = duckdb.connect(database)
 connection.execute("set memory_limit = '{memory}'; set threads = {threads}")
-*setup, report = [s for s in sql.split(';') if s.strip()]
-for statement in setup:
-    connection.execute(statement)
-problems = [row for row in connection.execute(report).fetchall() if row[1]]
+# Every statement runs in turn; one that is a query (its first line that is not a comment
+# begins with select) is a report of problems, rows (problem, n) whose n must all be zero.
+problems = []
+for statement in [s for s in sql.split(';') if s.strip()]:
+    if re.sub(r'^(\\s*--[^\\n]*\\n)*\\s*', '', statement).lower().startswith('select'):
+        problems += [row for row in connection.execute(statement).fetchall() if row[1]]
+    else:
+        connection.execute(statement)
 if problems:
     sys.exit(f'input problems: {{problems}}')
 rows = connection.execute('select * from jobs order by all').fetchall()
 with open(out, 'w', newline='') as handle:
     csv.writer(handle).writerows(rows)
+connection.close()
 """
 
+FLOOR_SCRIPTS = {"floor": ["floor.sql"], "floor_full": ["floor.sql", "floor_full.sql"]}
 
-def floor(work: Path, payroll_dir: Path) -> Measurement:
-    sql = (PROJECT_DIR / "bench" / "floor.sql").read_text()
+
+def floor(work: Path, payroll_dir: Path, name: str = "floor") -> Measurement:
+    """The floor (bench/floor.sql, the letter) or, as floor_full, the floor of the full build
+    (bench/floor.sql and then bench/floor_full.sql in the same connection), which writes the marts
+    beyond the letter into a new database, `<work>/floor_full.duckdb`, as dbt writes its warehouse.
+    Both write their jobs (fct_jobs) to `<work>/<name>_jobs.csv`."""
+    sql = "\n".join((PROJECT_DIR / "bench" / script).read_text() for script in FLOOR_SCRIPTS[name])
     sql = sql.replace("$payroll_dir", str(payroll_dir)).replace("$seeds_dir", str(PROJECT_DIR / "seeds"))
-    script = work / "floor.sql"
+    script = work / f"{name}.sql"
     script.write_text(sql)
+    database = ":memory:"
+    if name == "floor_full":
+        database = str(work / "floor_full.duckdb")
+        for path in (Path(database), Path(database + ".wal")):
+            path.unlink(missing_ok=True)
     return measure(
         [
             sys.executable,
             "-c",
             FLOOR_RUNNER.format(memory=MEMORY_LIMIT, threads=THREADS),
             str(script),
-            str(work / "floor_jobs.csv"),
+            str(work / f"{name}_jobs.csv"),
+            database,
         ]
     )
+
+
+# The tables of the full floor and their keys, compared row by row with the full build's.
+FLOOR_FULL_TABLES = {
+    "intermediate.int_input_fingerprints": ["measurement_year", "input_name"],
+    "marts.mart_government_subsectors": ["measurement_year", "employment_form", "government_subsector"],
+    "marts.mart_regions": ["measurement_year", "labour_market_region", "sector"],
+    "marts.mart_merged_measurement": ["measurement_year", "employment_form"],
+    "marts.mart_target_projection": ["sector", "year"],
+    "marts.mart_quota_levy": ["quota_year", "employer_id"],
+    "marts.mart_quota_percentages": ["quota_year", "sector"],
+}
+
+
+def same_tables(warehouse: Path, floor_database: Path, label: str) -> int:
+    """Check that every table of FLOOR_FULL_TABLES in the floor's database has the rows of the
+    same table in dbt's warehouse: the same columns, the same keys, equal values (doubles to
+    1e-9, relative), both read-only. Returns the number of rows compared."""
+    compared = 0
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{warehouse}' as dbt (read_only)")
+        connection.execute(f"attach '{floor_database}' as floor (read_only)")
+        for table, keys in FLOOR_FULL_TABLES.items():
+            name = table.split(".")[1]
+            columns = connection.execute(f"describe dbt.{table}").fetchall()
+            floor_columns = [row[0] for row in connection.execute(f"describe floor.main.{name}").fetchall()]
+            if floor_columns != [row[0] for row in columns]:
+                sys.exit(f"{label}: {name} has columns {floor_columns}, dbt's {[row[0] for row in columns]}")
+            differs = []
+            for column, data_type, *_ in columns:
+                a, b = f"f.{column}", f"d.{column}"
+                if data_type == "DOUBLE":
+                    differs.append(
+                        f"(({a} is null) != ({b} is null) or abs({a} - {b}) > 1e-9 * greatest(1, abs({b})))"
+                    )
+                else:
+                    differs.append(f"{a} is distinct from {b}")
+            # A row of one side only differs in its keys (the other side's are null).
+            on = " and ".join(f"f.{key} is not distinct from d.{key}" for key in keys)
+            rows = connection.execute(
+                f"select {', '.join(f'f.{key}, d.{key}' for key in keys)} from floor.main.{name} f "
+                f"full join dbt.{table} d on {on} where {' or '.join(differs)} limit 5"
+            ).fetchall()
+            if rows:
+                sys.exit(f"{label}: {name} differs from dbt's in rows such as {rows}")
+            n, n_dbt = (
+                connection.execute(f"select count(*) from {source}").fetchone()[0]
+                for source in (f"floor.main.{name}", f"dbt.{table}")
+            )
+            if n != n_dbt:
+                sys.exit(f"{label}: {name} has {n} rows, dbt's {n_dbt}")
+            compared += n
+    return compared
 
 
 def polars_job(work: Path, payroll_dir: Path) -> Measurement:
@@ -245,19 +321,23 @@ def run_size(lines: int, work: Path) -> dict[str, Measurement]:
         "dbt": dbt_build(size_work / "dbt", data, selector="letter"),
         "dbt_full": dbt_build(size_work / "dbt_full", data),
         "floor": floor(size_work, data),
+        "floor_full": floor(size_work, data, "floor_full"),
         "polars": polars_job(size_work, data),
     }
     reference = dbt_jobs(size_work / "dbt")
     same_jobs(reference, dbt_jobs(size_work / "dbt_full"), "full build")
     same_jobs(reference, csv_jobs(size_work / "floor_jobs.csv", header=False), "floor")
+    same_jobs(reference, csv_jobs(size_work / "floor_full_jobs.csv", header=False), "full floor")
+    rows = same_tables(
+        size_work / "dbt_full" / "warehouse.duckdb", size_work / "floor_full.duckdb", "full floor"
+    )
     same_jobs(reference, csv_jobs(size_work / "polars_jobs.csv", header=True), "polars")
+    seconds = " ".join(f"{name}_s={m.seconds:.2f}" for name, m in results.items())
+    peaks = " ".join(f"{name}_peak_mb={m.peak_mb:.0f}" for name, m in results.items())
     print(
-        f"lines={lines} dbt_s={results['dbt'].seconds:.2f} "
-        f"dbt_full_s={results['dbt_full'].seconds:.2f} floor_s={results['floor'].seconds:.2f} "
-        f"polars_s={results['polars'].seconds:.2f} dbt_peak_mb={results['dbt'].peak_mb:.0f} "
-        f"dbt_full_peak_mb={results['dbt_full'].peak_mb:.0f} "
-        f"floor_peak_mb={results['floor'].peak_mb:.0f} polars_peak_mb={results['polars'].peak_mb:.0f} "
-        f"cells={len(reference)} (dbt = dbt full = floor = polars)",
+        f"lines={lines} {seconds} {peaks} cells={len(reference)} "
+        f"(dbt = dbt full = floor = full floor = polars) full_floor_rows={rows} "
+        "(full floor = dbt full: the fingerprints and the marts beyond the letter)",
         flush=True,
     )
     return results
@@ -380,8 +460,11 @@ def run_default(lines: int, work: Path) -> None:
     a, b, c = large["dbt"].seconds, large["floor"].seconds, large["polars"].seconds
     full = large["dbt_full"].seconds
     marginal = (a - small["dbt"].seconds) / (b - small["floor"].seconds)
+    floor_full = large["floor_full"].seconds
+    marginal_full = (full - small["dbt_full"].seconds) / (floor_full - small["floor_full"].seconds)
     print(
         f"lines={lines} dbt/floor={a / b:.2f} marginal_dbt/floor={marginal:.2f} "
+        f"dbt_full/floor_full={full / floor_full:.2f} marginal_full/floor_full={marginal_full:.2f} "
         f"dbt/polars={a / c:.2f} "
         f"incremental/full={(incremental.seconds - overhead.seconds) / (full - overhead.seconds):.2f} "
         f"peak_mb={large['dbt_full'].peak_mb:.0f} overhead_s={overhead.seconds:.1f} "
