@@ -1,6 +1,9 @@
 {#- fct_jobs has a row for every sector and employment form in every year from its first
     measured year to its last: a year, or a cell of one, that is missing would drop out of
-    every mart and every year-on-year delta without an error. -#}
+    every mart and every year-on-year delta without an error. On the aggregated input (the
+    December hours seed, which has every cell) only: a person-level population may leave a
+    cell, or a year, without a single counted line. -#}
+{{ config(enabled=measurement_input() == 'aggregated') }}
 with
 
 jobs as (
