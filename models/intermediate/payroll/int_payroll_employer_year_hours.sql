@@ -11,7 +11,8 @@
     the register on the period's last day; regular lines count at the employer, loan lines
     (paid by a temp agency or sheltered company, counting at a hirer the extract does not name)
     are shown apart. One pass over the year's lines (a filter Parquet statistics can use), one
-    hash join with the register, one aggregation. The register is first merged into spells
+    hash join with the register, a sum per year, employer and employment form, which is then
+    spread into columns. The register is first merged into spells
     that do not overlap (one per run of overlapping registrations of a person), so that a line
     meets at most one spell: a plain join, three times faster than a semi join, which DuckDB
     runs over every distinct person and period end. It waits for the audit, like the
@@ -86,6 +87,19 @@ target_group_lines as (
     where {{ employment_form('payroll_lines.relation_type') }} is not null
 ),
 
+-- Summed per employment form first: the aggregation over the lines has no expression to
+-- evaluate per line, and the few sums per employer are then spread into columns.
+target_group_summed as (
+    select
+        measurement_year,
+        employer_id,
+        employment_form,
+        sum(paid_hours) as paid_hours,
+        count(*) as n_lines
+    from target_group_lines
+    group by measurement_year, employer_id, employment_form
+),
+
 final as (
     select
         measurement_year,
@@ -98,9 +112,9 @@ final as (
             sum(case when employment_form = 'loan' then paid_hours else 0 end)
             as decimal(38, 2)
         ) as lent_out_target_group_paid_hours,
-        cast(count(case when employment_form = 'formal' then 1 end) as bigint)
+        cast(sum(case when employment_form = 'formal' then n_lines else 0 end) as bigint)
             as n_target_group_lines
-    from target_group_lines
+    from target_group_summed
     group by measurement_year, employer_id
 )
 

@@ -26,6 +26,9 @@
     summed in one aggregation (a valid December line per person and employer, every other line
     without), and only those sums meet the register and the employers.
     Incremental by measurement year: see macro payroll_years_filter. -#}
+{%- set is_duplicate = '(payroll_lines.person_id, payroll_lines.employer_id, '
+    ~ 'payroll_lines.period_start, payroll_lines.period_end) in (select person_id, employer_id, '
+    ~ 'period_start, period_end from duplicate_keys)' %}
 
 with
 
@@ -79,21 +82,17 @@ duplicate_keys as {{ cte_computed_once() }} (
     having count(*) > 1
 ),
 
+-- A line is a duplicate when its key is one of duplicate_keys: an IN subquery rather than a left
+-- join, so that the engine builds its hash table on the few duplicate keys and streams the lines
+-- past it (DuckDB, misjudging the keys' size, built a left join's table on the 30 million lines).
 validated as {{ cte_inlined() }} (
     select
         payroll_lines.*,
         {{ measurement_year_of('payroll_lines.period_end') }} as measurement_year,
         coalesce({{ is_in_reference_month('payroll_lines.period_end') }}, false)
             as is_reference_month,
-        {{ payroll_line_rejection_reason('payroll_lines', 'duplicate_keys.person_id is not null') }}
-            as rejection_reason
+        {{ payroll_line_rejection_reason('payroll_lines', is_duplicate) }} as rejection_reason
     from payroll_lines
-    left join duplicate_keys
-        on
-            payroll_lines.person_id = duplicate_keys.person_id
-            and payroll_lines.employer_id = duplicate_keys.employer_id
-            and payroll_lines.period_start = duplicate_keys.period_start
-            and payroll_lines.period_end = duplicate_keys.period_end
 ),
 
 -- Every line summed once, in one pass: a valid line of the reference month with its person and
