@@ -175,3 +175,59 @@ def built(tmp_path_factory) -> DbtRun:
 def published_figures() -> list[dict[str, str]]:
     """The published figures as the repo holds them (the seed), not typed into tests."""
     return read_csv(PROJECT_DIR / "seeds" / "published_figures.csv")
+
+
+# --- two workers (pytest-xdist, --dist loadgroup) ------------------------------------------------
+# Each test runs in a work unit (an xdist group), and a worker runs a whole unit, so that a
+# module-scoped build is made once: the tests of a module that share a module-scoped fixture,
+# directly or through another, form one unit; a test that uses none is a unit with the other
+# cases of its function. A test may name its unit itself (the portability suite does, one unit
+# per target). The units are handed out in this order, the longest first (their minutes on the
+# 2-core machine in brackets), so that no long unit starts last; the rest follow in file order.
+LONGEST_FIRST = (
+    "test_portability.py::spark",  # a Spark session on the seed, then a cluster on person-level data (12)
+    "test_incremental.py",  # six incremental builds in turn (5)
+    "test_portability.py::postgres",  # both inputs (2.5)
+    "test_lint_and_coverage.py::test_sqlfluff_finds_no_violations",  # both inputs (3)
+    "test_bad_input_catalogue.py",  # its incremental bases and main jobs (2 each)
+)
+
+
+def work_units(items: list[pytest.Item]) -> dict[str, str]:
+    """The unit of each test (node id -> unit name), by module-scoped fixtures shared."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    def own(item: pytest.Item) -> str:
+        return f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+
+    for item in items:
+        module = item.path.name
+        shared = [
+            f"{module}::{name}"
+            for name, definitions in item._fixtureinfo.name2fixturedefs.items()
+            if definitions and definitions[-1].scope == "module"
+        ]
+        for key in shared:
+            parent[find(key)] = find(own(item))
+    return {item.nodeid: find(own(item)) for item in items}
+
+
+def rank(unit: str) -> int:
+    return next((i for i, prefix in enumerate(LONGEST_FIRST) if unit.startswith(prefix)), len(LONGEST_FIRST))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    units = work_units(items)
+    for item in items:
+        marker = item.get_closest_marker("xdist_group")
+        if marker is None:
+            item.add_marker(pytest.mark.xdist_group(units[item.nodeid]))
+        else:
+            units[item.nodeid] = marker.args[0] if marker.args else marker.kwargs["name"]
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the order only matters to the distribution
+        items.sort(key=lambda item: rank(units[item.nodeid]))

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 from conftest import DbtRun, executable
 
-# The targets compared with DuckDB, in the order they are built (one Spark at a time).
+# The targets compared with DuckDB (under pytest-xdist, PostgreSQL and Spark are a work unit each).
 TARGETS = ("postgres", "spark", "spark_cluster")
 # The two inputs: the embedded seed, and small generated person-level data.
 INPUTS = ("seed", "person_level")

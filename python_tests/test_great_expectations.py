@@ -16,11 +16,14 @@ import filecmp
 import hashlib
 import json
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, DbtRun
+from conftest import PROJECT_DIR, DbtRun, banenafspraak
+from filelock import FileLock
 
 from banenafspraak import publish as publisher
 from banenafspraak import validate_marts
@@ -364,6 +367,41 @@ def test_the_main_jobs_validator_refuses_a_broken_candidate_in_its_own_process(
     assert "Great Expectations refused the candidate file .banenafspraak.duckdb." in message
     assert "Nothing was published" in message
     assert folder_state(published_db.parent) == before
+
+
+def test_a_second_validation_of_the_same_gx_project_waits_for_the_first(
+    published: Path, manifest: Path, gx_root: Path
+) -> None:
+    """GX rewrites gx/ on every run; while one validation holds the project's lock, another
+    (a second publish, a test on another worker) waits, and runs once the lock is free."""
+    lock = FileLock(gx_root / "gx" / "uncommitted" / "validate.lock")
+    command = [
+        *banenafspraak("validate"),
+        "--published-db",
+        str(published),
+        "--manifest",
+        str(manifest),
+        "--no-docs",
+        "--gx-project-root",
+        str(gx_root),
+    ]
+
+    def written() -> dict[Path, int]:
+        return {path: (gx_root / "gx" / path).stat().st_mtime_ns for path in gx_files(gx_root / "gx")}
+
+    before = written()
+    with lock:
+        waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # Long enough for the validation to rewrite the suites (it does within seconds), or
+        # to finish, had it not waited.
+        time.sleep(20)
+        still_waiting, untouched = waiting.poll() is None, written() == before
+    output, _ = waiting.communicate(timeout=300)
+
+    assert still_waiting and untouched, f"the validation did not wait for the lock:\n{output}"
+    assert written() != before, "the validation did not rewrite the GX project after the lock"
+    assert waiting.returncode == 0, output
+    assert "expectations passed on the 9 marts" in output, output
 
 
 # --- nothing to validate ------------------------------------------------------------------------

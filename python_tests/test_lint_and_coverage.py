@@ -15,11 +15,19 @@ from conftest import PROJECT_DIR, banenafspraak, executable, run_dbt
 def test_sqlfluff_finds_no_violations(input_path, tmp_path):
     # An in-memory warehouse: the dbt templater connects to the profile's database, and the
     # developer's warehouse file may be locked by a build or a BI tool. Both inputs are linted:
-    # the graph is the same, but int_december_hours_aggregated renders another branch.
-    env = {**os.environ, "BANENAFSPRAAK_DB": ":memory:"}
+    # the graph is the same, but int_december_hours_aggregated renders another branch. The
+    # templater's dbt writes its target and logs under tmp_path, not into the project, which
+    # other tests read at the same time (pytest -n).
+    env = {
+        **os.environ,
+        "BANENAFSPRAAK_DB": ":memory:",
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+    }
     env.pop("BANENAFSPRAAK_PAYROLL_DIR", None)
     if input_path == "person_level":
-        env["BANENAFSPRAAK_PAYROLL_DIR"] = str(tmp_path)
+        (tmp_path / "input").mkdir()
+        env["BANENAFSPRAAK_PAYROLL_DIR"] = str(tmp_path / "input")
     completed = subprocess.run(
         [executable("sqlfluff"), "lint", "models", "analyses", "tests"],
         cwd=PROJECT_DIR,

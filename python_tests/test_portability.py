@@ -5,16 +5,17 @@ marts (and semantic models) of every target equal to DuckDB's value by value: un
 figures within 1e-9 relative, rounded figures, text, dates and booleans exactly (the rule is in
 portability.py).
 
-The builds run once per module, lazily and in this order, so that at most one Spark runs at a
-time: DuckDB seed and person-level (the references), then per target its inputs
+The builds run lazily, once per worker that needs them: the tests of PostgreSQL, and those of
+both Spark targets, are work units of pytest-xdist (conftest.py), each worker building the
+DuckDB references of the inputs it compares; one Spark runs at a time. Per target its inputs
 (portability.TARGET_INPUTS): PostgreSQL on both, in one throw-away server; Spark in the dbt
 process on the seed, in a fresh state folder; a Spark cluster on the person-level data, stopped
-before the next target. Each input thus runs on every engine, and Spark's SQL once per input.
-Each target's marts are read into Python right after its build, while its server still runs.
+after its build. Each input thus runs on every engine, and Spark's SQL once per input. Each
+target's marts are read into Python right after its build, while its server still runs.
 
 No engine is skipped: when Java 17 or PostgreSQL is missing, or a server does not come up, the
-target's tests fail with the reason (CI must not pass without having compared). The test that checks
-the published figures prints each build's seconds.
+target's tests fail with the reason (CI must not pass without having compared). Each test
+prints its build's seconds.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT_DIR, DbtRun, banenafspraak, run_dbt
 from portability import (
-    INPUTS,
     REFERENCE,
     TARGET_INPUTS,
     TARGETS,
@@ -124,7 +124,7 @@ class Builds:
 
     def of(self, target: str) -> dict[str, Build]:
         if target not in self.targets:
-            for input_name in INPUTS:
+            for input_name in TARGET_INPUTS[target]:
                 self.reference(input_name)
             builds = {name: Build(target, name) for name in TARGET_INPUTS[target]}
             builder = {
@@ -248,10 +248,23 @@ def reference_or_fail(builds: Builds, input_name: str) -> Build:
     return reference
 
 
-CASES = [(target, input_name) for target in TARGETS for input_name in TARGET_INPUTS[target]]
+def on_worker_of(target: str) -> pytest.MarkDecorator:
+    """The target's tests form a work unit of pytest-xdist (conftest.py): a worker builds only
+    the references and the targets it compares. Both Spark targets share one unit, so that the
+    two Spark builds run one after the other (side by side, on 2 cores, each took twice as
+    long), while the other worker runs the rest of the suite."""
+    unit = "spark" if target.startswith("spark") else target
+    return pytest.mark.xdist_group(f"test_portability.py::{unit}")
 
 
-@pytest.mark.parametrize(("target", "input_name"), CASES, ids=[f"{t}-{i}" for t, i in CASES])
+CASES = [
+    pytest.param(target, input_name, id=f"{target}-{input_name}", marks=on_worker_of(target))
+    for target in TARGETS
+    for input_name in TARGET_INPUTS[target]
+]
+
+
+@pytest.mark.parametrize(("target", "input_name"), CASES)
 def test_the_marts_equal_duckdbs(builds, target, input_name):
     reference = reference_or_fail(builds, input_name)
     build = builds.of(target)[input_name]
@@ -279,33 +292,23 @@ def test_the_marts_equal_duckdbs(builds, target, input_name):
     assert {"fct_jobs", "mart_baseline_comparison"} <= compared, compared
 
 
-def test_the_published_figures_are_reproduced_on_every_target(builds):
+SEED_TARGETS = (REFERENCE, *(target for target in TARGETS if "seed" in TARGET_INPUTS[target]))
+
+
+@pytest.mark.parametrize("target", [pytest.param(t, marks=on_worker_of(t)) for t in SEED_TARGETS])
+def test_the_published_figures_are_reproduced_on_every_target(builds, target):
     """The singular test assert_marts_reproduce_published_figures passed in the seed build of
     DuckDB and of every target built on the seed (PostgreSQL and Spark)."""
-    failures, timings = [], []
-    on_seed = [target for target in TARGETS if "seed" in TARGET_INPUTS[target]]
-    assert {"postgres", "spark"} <= set(on_seed), on_seed
-    for target in (REFERENCE, *on_seed):
-        build = builds.reference("seed") if target == REFERENCE else builds.of(target)["seed"]
-        timings.append(build.timing())
-        if build.run is None:
-            failures.append(f"{target}: no build: {(build.problem or '').splitlines()[0]}")
-            continue
-        try:
-            status = build.run.statuses().get(PUBLISHED_FIGURES_TEST, "not run")
-        except (OSError, ValueError):
-            status = "not run (no run_results.json)"
-        if status != "pass":
-            failures.append(f"{target}: {PUBLISHED_FIGURES_TEST} {status}")
-    for target in (REFERENCE, *TARGETS):
-        if target == REFERENCE or "person_level" in TARGET_INPUTS[target]:
-            build = (
-                builds.reference("person_level") if target == REFERENCE else builds.of(target)["person_level"]
-            )
-            timings.append(build.timing())
-    print("\n".join(["Build times:", *timings]))
-    if failures:
-        pytest.fail("\n".join(failures), pytrace=False)
+    assert {"postgres", "spark"} <= set(SEED_TARGETS), SEED_TARGETS
+    build = builds.reference("seed") if target == REFERENCE else builds.of(target)["seed"]
+    print(build.timing())
+    if build.run is None:
+        pytest.fail(f"{target}: no build: {(build.problem or '').splitlines()[0]}", pytrace=False)
+    try:
+        status = build.run.statuses().get(PUBLISHED_FIGURES_TEST, "not run")
+    except (OSError, ValueError):
+        status = "not run (no run_results.json)"
+    assert status == "pass", f"{target}: {PUBLISHED_FIGURES_TEST} {status}"
 
 
 # --- the comparison itself ---------------------------------------------------------------------
