@@ -181,9 +181,10 @@ def published_figures() -> list[dict[str, str]]:
 # Each test runs in a work unit (an xdist group), and a worker runs a whole unit, so that a
 # module-scoped build is made once: the tests of a module that share a module-scoped fixture,
 # directly or through another, form one unit; a test that uses none is a unit with the other
-# cases of its function. A test may name its unit itself (the portability suite does, one unit
-# per target). The units are handed out in this order, the longest first (their minutes on the
-# 2-core machine in brackets), so that no long unit starts last; the rest follow in file order.
+# cases of its function. A test may name its unit itself (the portability suite does: one unit
+# for PostgreSQL, one for both Spark targets, one for DuckDB's own checks). The units are handed
+# out in this order, the longest first (their minutes on the 2-core machine in brackets), so
+# that no long unit starts last; the rest follow in file order.
 LONGEST_FIRST = (
     "test_portability.py::spark",  # a Spark session on the seed, then a cluster on person-level data (12)
     "test_incremental.py",  # six incremental builds in turn (5)

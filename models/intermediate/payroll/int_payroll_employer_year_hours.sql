@@ -12,12 +12,11 @@
     (paid by a temp agency or sheltered company, counting at a hirer the extract does not name)
     are shown apart. One pass over the year's lines (a filter Parquet statistics can use), one
     hash join with the register, a sum per year, employer and employment form, which is then
-    spread into columns. The register is first merged into spells
-    that do not overlap (one per run of overlapping registrations of a person), so that a line
-    meets at most one spell: a plain join, three times faster than a semi join, which DuckDB
-    runs over every distinct person and period end. It waits for the audit, like the
-    measurement: when any input row is rejected (test no_input_row_is_rejected), nothing is
-    computed from it. Incremental by year (macro payroll_years_filter). -#}
+    spread into columns. The register is first merged into spells that do not overlap (one per
+    run of overlapping registrations of a person), so that a line meets at most one spell: a
+    plain join, three times faster than a semi join, which DuckDB runs over every distinct
+    person and period end. It waits for the audit, like the measurement: when any input row is
+    rejected (test no_input_row_is_rejected), nothing is computed from it. Incremental by year (macro payroll_years_filter). -#}
 -- depends_on: {{ ref('int_input_rows_rejected_summed') }}
 {%- set open_end = "cast('9999-12-31' as date)" %}
 
