@@ -89,6 +89,62 @@ class DbtRun:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
 
+# dbt parses the whole project (about 6 s) when its target folder holds no partial_parse.msgpack,
+# and every test build has its own target folder. A build of the project itself (not of an
+# altered copy) therefore starts from the manifest of one `dbt parse` per worker, made when
+# first needed: dbt then parses only what differs (the payroll variables, say), and nothing
+# when nothing does. dbt reuses a saved manifest only when the profile's connection details
+# are the same, so every build names its warehouse by the same relative path, from its own
+# work folder as the working directory. A copy is parsed in full: a saved manifest would keep
+# the original's file paths for the files it did not change.
+_SAVED_MANIFEST: dict[str, Path] = {}
+WAREHOUSE_NAME = "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _parse_folder(tmp_path_factory) -> None:
+    _SAVED_MANIFEST["folder"] = tmp_path_factory.mktemp("parse")
+
+
+def dbt_command(project_dir: Path, work_dir: Path, *args: str) -> list[str]:
+    return [
+        executable("dbt"),
+        *args,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+
+
+def dbt_env() -> dict[str, str]:
+    env = {**os.environ, "BANENAFSPRAAK_DB": WAREHOUSE_NAME, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    for name in ("BANENAFSPRAAK_PAYROLL_DIR", "BANENAFSPRAAK_PAYROLL_FORMAT"):
+        env.pop(name, None)
+    return env
+
+
+def saved_manifest() -> Path:
+    """The partial_parse.msgpack of `dbt parse` of the project, made once per worker."""
+    if "manifest" not in _SAVED_MANIFEST:
+        work = _SAVED_MANIFEST["folder"]
+        completed = subprocess.run(
+            dbt_command(PROJECT_DIR, work, "parse"),
+            cwd=work,
+            env=dbt_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, f"dbt parse failed:\n{completed.stdout[-4000:]}"
+        _SAVED_MANIFEST["manifest"] = work / "target" / "partial_parse.msgpack"
+    return _SAVED_MANIFEST["manifest"]
+
+
 def run_dbt(
     project_dir: Path,
     work_dir: Path,
@@ -103,37 +159,29 @@ def run_dbt(
     files' kind decides.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
-    warehouse = work_dir / "warehouse.duckdb"
     target_dir = work_dir / "target"
-    env = {**os.environ, "BANENAFSPRAAK_DB": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    env.pop("BANENAFSPRAAK_PAYROLL_DIR", None)
+    env = dbt_env()
     if payroll_dir is not None:
         env["BANENAFSPRAAK_PAYROLL_DIR"] = str(payroll_dir)
-        if payroll_format is None:
-            env.pop("BANENAFSPRAAK_PAYROLL_FORMAT", None)
-        else:
+        if payroll_format is not None:
             env["BANENAFSPRAAK_PAYROLL_FORMAT"] = payroll_format
+    if project_dir.resolve() == PROJECT_DIR and not (target_dir / "partial_parse.msgpack").exists():
+        target_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved_manifest(), target_dir / "partial_parse.msgpack")
     completed = subprocess.run(
-        [
-            executable("dbt"),
-            *args,
-            "--project-dir",
-            str(project_dir),
-            "--profiles-dir",
-            str(project_dir),
-            "--target-path",
-            str(target_dir),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        cwd=project_dir,
+        dbt_command(project_dir, work_dir, *args),
+        cwd=work_dir,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     return DbtRun(
-        project_dir, warehouse, target_dir, completed.returncode, completed.stdout + completed.stderr
+        project_dir,
+        work_dir / WAREHOUSE_NAME,
+        target_dir,
+        completed.returncode,
+        completed.stdout + completed.stderr,
     )
 
 
@@ -222,6 +270,9 @@ def rank(unit: str) -> int:
     return next((i for i, prefix in enumerate(LONGEST_FIRST) if unit.startswith(prefix)), len(LONGEST_FIRST))
 
 
+# First: pytest-xdist's worker turns each xdist_group mark into the suffix of the test's node id
+# in its own pytest_collection_modifyitems, and a mark added after it groups nothing.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     units = work_units(items)
     for item in items:
@@ -232,3 +283,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             units[item.nodeid] = marker.args[0] if marker.args else marker.kwargs["name"]
     if os.environ.get("PYTEST_XDIST_WORKER"):  # the order only matters to the distribution
         items.sort(key=lambda item: rank(units[item.nodeid]))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On a worker: every test must carry its unit in its node id, where pytest-xdist's
+    loadgroup scheduler reads it; without, tests of one unit run on both workers, and each
+    worker makes the unit's builds again (requirements-dev.txt, pytest's pin)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and session.config.getvalue("loadgroup"):
+        lost = [item.nodeid for item in session.items if "@" not in item.nodeid]
+        if lost:
+            raise pytest.UsageError(
+                f"{len(lost)} tests lost their work unit (first: {lost[0]}): pytest-xdist's "
+                "--dist loadgroup no longer groups them on this pytest."
+            )

@@ -554,7 +554,7 @@ def bad_payroll_rows_build(tmp_path_factory) -> DbtRun:
         rows[dataset].append(row)
     for dataset, dataset_rows in rows.items():
         write_dataset(folder / "input", dataset, dataset_rows)
-    return run_dbt(copy_project(folder / "project"), folder / "work", "build", payroll_dir=folder / "input")
+    return run_dbt(PROJECT_DIR, folder / "work", "build", payroll_dir=folder / "input")
 
 
 def assert_payroll_row_rejected(case: str, run: DbtRun, file_name: str, year: int = 2012) -> None:
@@ -776,7 +776,7 @@ def unreadable_csv_values_build(tmp_path_factory) -> DbtRun:
         with paths[dataset].open("a", encoding="utf-8") as handle:
             handle.write(text + "\n")
     return run_dbt(
-        copy_project(folder / "project"),
+        PROJECT_DIR,
         folder / "work",
         "build",
         payroll_dir=folder / "input",
@@ -884,7 +884,7 @@ def test_a_payroll_file_that_cannot_be_read_stops_the_build_before_anything_is_b
     fmt, alter, message = FILE_CASES[case]
     alter(good_population(tmp_path / "input", fmt))
     run = run_dbt(
-        copy_project(tmp_path / "project"),
+        PROJECT_DIR,
         tmp_path / "work",
         "build",
         payroll_dir=tmp_path / "input",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DbtRun, copy_project, read_csv, run_dbt, write_csv
+from conftest import PROJECT_DIR, DbtRun, copy_project, read_csv, run_dbt, write_csv
 from payroll_files import COLUMNS, write_dataset
 
 # Statutory numbers (docs/reference.md), typed here from the reference, not read from the project.
@@ -204,7 +204,7 @@ def write_employers_without_total_hours(
 
 def build(folder: Path, fmt: str, *args: str) -> DbtRun:
     return run_dbt(
-        copy_project(folder / "project"),
+        PROJECT_DIR,
         folder / "work",
         "build",
         *args,
