@@ -473,7 +473,7 @@ def test_an_incremental_build_gives_the_same_quota_marts(build_a, tmp_path):
         build_a.project_dir,
         build_a.warehouse.parent,
         "build",
-        payroll_dir=build_a.project_dir.parent / "input",
+        payroll_dir=build_a.warehouse.parent.parent / "input",
     )
     assert again.returncode == 0, again.output[-3000:]
     statuses = again.statuses()
