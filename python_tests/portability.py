@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import duckdb
-from conftest import DbtRun, executable
+from conftest import DbtRun, dbt_command
 
 # The targets compared with DuckDB (under pytest-xdist, PostgreSQL and Spark are a work unit each).
 TARGETS = ("postgres", "spark", "spark_cluster")
@@ -88,20 +88,7 @@ def run_dbt_target(
     if payroll_dir is not None:
         env["BANENAFSPRAAK_PAYROLL_DIR"] = str(payroll_dir)
         env["BANENAFSPRAAK_PAYROLL_FORMAT"] = "parquet"
-    command = [
-        executable("dbt"),
-        *args,
-        "--target",
-        target,
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-        "--target-path",
-        str(target_dir),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
+    command = [*dbt_command(project_dir, work_dir, *args), "--target", target]
     process = subprocess.Popen(
         command,
         cwd=project_dir,
