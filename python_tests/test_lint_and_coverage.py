@@ -4,20 +4,48 @@ test, macro and exposure documented, and every model tested."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 
 import pytest
-from conftest import PROJECT_DIR, banenafspraak, executable, run_dbt
+from conftest import PROJECT_DIR, banenafspraak, executable, run_dbt, saved_manifest
+
+
+def input_dependent_files(manifest: dict) -> list[str]:
+    """The SQL files that render differently on person-level input: those whose code, or a macro
+    they call (closed over the macros' own calls), names BANENAFSPRAAK_PAYROLL_* (payroll_dir,
+    payroll_format_found and what calls them). Every other file renders the same on both inputs."""
+    macros = manifest["macros"]
+    reading = {uid for uid, macro in macros.items() if "BANENAFSPRAAK_PAYROLL" in macro["macro_sql"]}
+    grew = True
+    while grew:
+        callers = {uid for uid, macro in macros.items() if reading & set(macro["depends_on"]["macros"])}
+        grew = not callers <= reading
+        reading |= callers
+    nodes = [*manifest["nodes"].values(), *(n for same in manifest["disabled"].values() for n in same)]
+    return sorted(
+        {
+            node["original_file_path"]
+            for node in nodes
+            if node["original_file_path"].endswith(".sql")
+            and (
+                "BANENAFSPRAAK_PAYROLL" in node.get("raw_code", "")
+                or reading & set(node.get("depends_on", {}).get("macros", []))
+            )
+        }
+    )
 
 
 @pytest.mark.parametrize("input_path", ["seed", "person_level"])
 def test_sqlfluff_finds_no_violations(input_path, tmp_path):
     # An in-memory warehouse: the dbt templater connects to the profile's database, and the
-    # developer's warehouse file may be locked by a build or a BI tool. Both inputs are linted:
-    # the graph is the same, but int_december_hours_aggregated renders another branch. The
-    # templater's dbt writes its target and logs under tmp_path, not into the project, which
-    # other tests read at the same time (pytest -n).
+    # developer's warehouse file may be locked by a build or a BI tool. The seed lints every file;
+    # person-level input lints the files that render differently on it (input_dependent_files,
+    # from the suite's saved parse): the graph is the same, but int_december_hours_aggregated,
+    # the payroll staging models and a few more render another branch. The templater's dbt writes
+    # its target and logs under tmp_path, not into the project, which other tests read at the same
+    # time (pytest -n).
     env = {
         **os.environ,
         "BANENAFSPRAAK_DB": ":memory:",
@@ -25,11 +53,17 @@ def test_sqlfluff_finds_no_violations(input_path, tmp_path):
         "DBT_LOG_PATH": str(tmp_path / "logs"),
     }
     env.pop("BANENAFSPRAAK_PAYROLL_DIR", None)
+    paths = ["models", "analyses", "tests"]
     if input_path == "person_level":
         (tmp_path / "input").mkdir()
         env["BANENAFSPRAAK_PAYROLL_DIR"] = str(tmp_path / "input")
+        manifest = json.loads((saved_manifest().parent / "manifest.json").read_text())
+        paths = input_dependent_files(manifest)
+        staging = [path for path in paths if path.startswith("models/staging/payroll/")]
+        assert "models/intermediate/measurement/int_december_hours_aggregated.sql" in paths, paths
+        assert len(staging) == 3, paths
     completed = subprocess.run(
-        [executable("sqlfluff"), "lint", "models", "analyses", "tests"],
+        [executable("sqlfluff"), "lint", *paths],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -37,9 +71,9 @@ def test_sqlfluff_finds_no_violations(input_path, tmp_path):
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
-    # One graph: no model is disabled on either input, so SQLFluff lints every file; only two
-    # singular tests of the aggregated input are off on person-level input: the comparison with
-    # the published figures (var compare_published_figures) and the complete cells of fct_jobs.
+    # One graph: no model is disabled on either input; only two singular tests of the aggregated
+    # input are off on person-level input (both among the input-dependent files): the comparison
+    # with the published figures (var compare_published_figures) and the complete cells of fct_jobs.
     output = (completed.stdout + completed.stderr).splitlines()
     skipped = [line for line in output if "because it is disabled" in line]
     expected = (
@@ -49,6 +83,34 @@ def test_sqlfluff_finds_no_violations(input_path, tmp_path):
     )
     assert [name for name in expected if any(name in line for line in skipped)] == expected, skipped
     assert len(skipped) == len(expected), skipped
+
+
+def test_the_input_dependent_files_follow_the_macros_that_read_the_payroll_folder():
+    """A file that calls a macro that calls one naming BANENAFSPRAAK_PAYROLL_* is input-dependent;
+    one that calls only other macros is not."""
+
+    def node(path: str, *calls: str) -> dict:
+        return {"original_file_path": path, "raw_code": "", "depends_on": {"macros": list(calls)}}
+
+    def macro(sql: str, *calls: str) -> dict:
+        return {"macro_sql": sql, "depends_on": {"macros": list(calls)}}
+
+    manifest = {
+        "macros": {
+            "m.env": macro("env_var('BANENAFSPRAAK_PAYROLL_DIR', '')"),
+            "m.mid": macro("{{ env() }}", "m.env"),
+            "m.top": macro("{{ mid() }}", "m.mid"),
+            "m.other": macro("select 1"),
+        },
+        "nodes": {
+            "a": node("models/a.sql", "m.top"),
+            "b": node("models/b.sql", "m.other"),
+            "c": node("models/c.yml", "m.env"),
+            "e": {**node("models/e.sql"), "raw_code": "{{ env_var('BANENAFSPRAAK_PAYROLL_FORMAT') }}"},
+        },
+        "disabled": {"d": [node("tests/d.sql", "m.mid")]},
+    }
+    assert input_dependent_files(manifest) == ["models/a.sql", "models/e.sql", "tests/d.sql"]
 
 
 RUFF_CHECKS = (["check"], ["format", "--check"])
