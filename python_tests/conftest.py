@@ -243,7 +243,7 @@ LONGEST_FIRST = (
     "test_portability.py::spark",  # a Spark session on the seed, then a cluster on person-level data (12)
     "test_incremental.py",  # six incremental builds in turn (5)
     "test_portability.py::postgres",  # both inputs (2.5)
-    "test_lint_and_coverage.py::test_sqlfluff_finds_no_violations",  # every file, then 9 again (1.5)
+    "test_lint_and_coverage.py::test_sqlfluff_finds_no_violations",  # all, then input-dependent files (1.5)
     "test_bad_input_catalogue.py",  # its incremental bases and main jobs (2 each)
 )
 
